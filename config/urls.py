@@ -1,0 +1,16 @@
+"""URL map: pages, the API, auth and language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from cornerstone.api.urls import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("accounts/", include("cornerstone.accounts.urls")),
+    path("projects/", include("cornerstone.projects.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,61 @@
+"""Money in 万元 (ten-thousand yuan), the unit of Chinese ledgers, and its display."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+WAN_PER_YI = Decimal(10000)  # 1 亿元 = 10,000 万元
+CENT = Decimal("0.01")
+
+
+def parse_wan(raw: str | int | float | Decimal | None) -> Decimal | None:
+    """Parse an amount in 万元 (commas and a trailing unit allowed); None when empty."""
+    if raw is None:
+        return None
+    if isinstance(raw, Decimal):
+        return raw
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    if text == "":
+        return None
+    multiplier = Decimal(1)
+    if text.endswith("亿元") or text.endswith("亿"):
+        multiplier = WAN_PER_YI
+        text = text.removesuffix("元").removesuffix("亿")
+    elif text.endswith("万元") or text.endswith("万"):
+        text = text.removesuffix("元").removesuffix("万")
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"“{raw}”不是有效的金额") from None
+    if not value.is_finite():
+        raise ValueError(f"“{raw}”不是有效的金额")
+    return (value * multiplier).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def group_digits(value: Decimal, places: int = 2) -> str:
+    """Format with thousands separators and a fixed number of decimals."""
+    quantum = Decimal(1).scaleb(-places)
+    return f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+
+
+def format_wan(value: Decimal | None) -> str:
+    """Show an amount stored in 万元, e.g. ``8,500.00万元``; empty for None."""
+    if value is None:
+        return ""
+    return f"{group_digits(value)}万元"
+
+
+def format_money(value: Decimal | None) -> str:
+    """Show 万元, adding the 亿元 figure when the amount reaches one 亿."""
+    if value is None:
+        return ""
+    if abs(value) >= WAN_PER_YI:
+        return f"{group_digits(value / WAN_PER_YI)}亿元（{group_digits(value)}万元）"
+    return format_wan(value)
+
+
+def format_yi_short(value: Decimal | None) -> str:
+    """Compact form for tables: 亿元 from one 亿 upwards, else 万元."""
+    if value is None:
+        return ""
+    if abs(value) >= WAN_PER_YI:
+        return f"{group_digits(value / WAN_PER_YI)}亿"
+    return f"{group_digits(value, 0)}万"

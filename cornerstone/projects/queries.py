@@ -1,0 +1,151 @@
+"""Every read of the ledger, already scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+
+from cornerstone.accounts.scope import project_scope_q
+from cornerstone.core.models import AuditEvent
+from cornerstone.projects.lifecycle import StepRule
+from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition, StepEvidence
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cornerstone.accounts.models import User
+
+
+def projects_visible(*, actor: User | AnonymousUser) -> QuerySet[Project]:
+    """All projects the actor may see."""
+    return Project.objects.filter(project_scope_q(actor))
+
+
+def project_get(*, actor: User | AnonymousUser, pk: int) -> Project:
+    """One visible project with its labels joined; DoesNotExist when outside scope."""
+    return (
+        projects_visible(actor=actor)
+        .select_related(
+            "region",
+            "region__parent",
+            "zone",
+            "industry",
+            "industry__parent",
+            "stage",
+            "parent",
+            "responsible_unit",
+        )
+        .get(pk=pk)
+    )
+
+
+def project_by_code(*, actor: User | AnonymousUser, code: str) -> Project:
+    """One visible project by its code; DoesNotExist when outside scope."""
+    return projects_visible(actor=actor).get(code=code)
+
+
+def ledger_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """The columns a ledger table shows, joined in one query."""
+    return queryset.select_related("region", "region__parent", "stage", "industry", "zone").only(
+        "id",
+        "code",
+        "name",
+        "owner_org",
+        "tier",
+        "category",
+        "kind",
+        "total_investment",
+        "planned_start_date",
+        "actual_start_date",
+        "updated_at",
+        "region__code",
+        "region__name",
+        "region__parent__name",
+        "region__parent__code",
+        "stage__name",
+        "stage__order",
+        "industry__code",
+        "industry__name",
+        "zone__name",
+    )
+
+
+@dataclass(frozen=True)
+class LedgerSummary:
+    count: int
+    total_investment: Decimal
+
+
+def ledger_summary(queryset: QuerySet[Project]) -> LedgerSummary:
+    """Count and total investment of a filtered set, in one query."""
+    totals = queryset.order_by().aggregate(n=Count("id"), total=Sum("total_investment"))
+    return LedgerSummary(count=totals["n"], total_investment=totals["total"] or Decimal(0))
+
+
+def lifecycle_rules() -> list[StepRule]:
+    """Step definitions in lifecycle order, as the pure rules need them."""
+    return [
+        StepRule(id=d.pk, stage_id=d.stage_id, name=d.name, optional=d.optional)
+        for d in StepDefinition.objects.select_related("stage").order_by(
+            "stage__order", "order", "id"
+        )
+    ]
+
+
+def stages_with_steps() -> list[Stage]:
+    """Stages in order, each with its step definitions prefetched."""
+    return list(
+        Stage.objects.order_by("order", "id").prefetch_related(
+            Prefetch("steps", queryset=StepDefinition.objects.order_by("order", "id"))
+        )
+    )
+
+
+@dataclass
+class TimelineStep:
+    definition: StepDefinition
+    record: ProjectStep | None
+    evidence: list[StepEvidence] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.record.status if self.record else "pending"
+
+
+@dataclass
+class TimelineStage:
+    stage: Stage
+    steps: list[TimelineStep]
+    current: bool
+
+
+def project_timeline(*, project: Project) -> list[TimelineStage]:
+    """The project's lifecycle: every stage and step, with what was recorded (3 queries)."""
+    records = {
+        r.definition_id: r
+        for r in ProjectStep.objects.filter(project=project).prefetch_related("evidence")
+    }
+    timeline = []
+    for stage in stages_with_steps():
+        steps = []
+        for definition in stage.steps.all():
+            record = records.get(definition.pk)
+            steps.append(
+                TimelineStep(definition, record, list(record.evidence.all()) if record else [])
+            )
+        timeline.append(TimelineStage(stage, steps, current=stage.pk == project.stage_id))
+    return timeline
+
+
+def project_history(*, project: Project) -> QuerySet[AuditEvent]:
+    """The audit trail of one project, newest first."""
+    return AuditEvent.objects.filter(project_id=project.pk).select_related("actor")
+
+
+def evidence_get(*, actor: User | AnonymousUser, pk: int) -> StepEvidence:
+    """One evidence file whose project the actor may see; DoesNotExist otherwise."""
+    visible = projects_visible(actor=actor).values("pk")
+    return StepEvidence.objects.select_related("step").get(pk=pk, step__project__in=visible)
