@@ -38,6 +38,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cornerstone.accounts.context_processors.permissions",
             ],
             "builtins": ["cornerstone.core.templatetags.cornerstone"],
         },
@@ -72,6 +74,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cornerstone.sqlite3'}")
 }
+# Lets parallel test runs on one PostgreSQL server use databases of their own.
+if test_db_name := env.string("CORNERSTONE_TEST_DB_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -94,6 +99,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "cornerstone" / "static"]
+# WhiteNoise serves static files in every mode, straight from the apps when not collected.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(env.string("CORNERSTONE_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Evidence files are served by a scoped view, never from MEDIA_URL directly.
 MEDIA_URL = "/unused-media/"

@@ -4,10 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from cornerstone.accounts.urls import auth_urlpatterns
 from cornerstone.api.urls import api
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="projects:list", permanent=False)),
+    path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("cornerstone.accounts.urls")),
     path("projects/", include("cornerstone.projects.urls")),
     path("api/v1/", api.urls),

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,18 +15,13 @@ from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region, project_scope_q
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
-from cornerstone.projects.choices import Milestone, StepStatus
+from cornerstone.projects.choices import Milestone
 from cornerstone.projects.codes import LOCAL_CODE, local_code
-from cornerstone.projects.evidence import evidence_check
-from cornerstone.projects.lifecycle import SETTLED, blocking_steps, current_stage_id
 from cornerstone.projects.models import (
     Project,
-    ProjectStep,
     Stage,
-    StepDefinition,
     StepEvidence,
 )
-from cornerstone.projects.queries import lifecycle_rules
 
 # Fields a person edits on the project form and the API; dates that steps set are not here.
 EDITABLE_FIELDS = [
@@ -97,7 +90,7 @@ MILESTONE_FIELDS = {
 }
 
 
-def _require_editor(actor: User, project: Project | None = None) -> None:
+def require_editor(actor: User, project: Project | None = None) -> None:
     """Refuse actors who may not write; a project outside scope is reported as missing."""
     if (
         project is not None
@@ -144,7 +137,7 @@ def project_create(
     source: AuditSource = AuditSource.PAGE,
 ) -> Project:
     """Create a project in the first lifecycle stage; a blank code gets a local code."""
-    _require_editor(actor)
+    require_editor(actor)
     project = Project()
     _apply(project, data)
     _require_region(actor, project.region_id)
@@ -179,7 +172,7 @@ def project_update(
     source: AuditSource = AuditSource.PAGE,
 ) -> Project:
     """Change editable fields; records the before and after of each changed field."""
-    _require_editor(actor, project)
+    require_editor(actor, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = snapshot(project, AUDITED_FIELDS)
     _apply(project, data)
@@ -206,7 +199,7 @@ def project_delete(
     *, actor: User, project: Project, source: AuditSource = AuditSource.PAGE
 ) -> None:
     """Delete a project; its audit trail stays, its evidence files go after commit."""
-    _require_editor(actor, project)
+    require_editor(actor, project)
     if project.children.exists():
         raise ValidationError(_("该项目下还有子项目，不能删除。"))
     files = [e.file for e in StepEvidence.objects.filter(step__project=project)]
@@ -221,287 +214,3 @@ def project_delete(
     )
     project.delete()
     transaction.on_commit(lambda: [f.delete(save=False) for f in files])
-
-
-def _statuses(project: Project) -> dict[int, str]:
-    return dict(project.steps.values_list("definition_id", "status"))
-
-
-def _lock_step(project: Project, definition: StepDefinition) -> ProjectStep:
-    step, _created = ProjectStep.objects.select_for_update().get_or_create(
-        project=project, definition=definition
-    )
-    return step
-
-
-def _settle_stage(project: Project) -> tuple[str | None, str | None]:
-    """Recompute the project's stage from its steps; return (before, after) names."""
-    rules = lifecycle_rules()
-    before = project.stage.name if project.stage_id else None
-    project.stage_id = current_stage_id(rules, _statuses(project))
-    project.stage = Stage.objects.get(pk=project.stage_id)
-    return before, project.stage.name
-
-
-def _transition(
-    *,
-    actor: User,
-    project: Project,
-    step: ProjectStep,
-    step_before: dict[str, str | None],
-    project_before: dict[str, str | None],
-    summary: str,
-    source: AuditSource,
-) -> None:
-    """Save step and project, and write one audit row with both sides' changes."""
-    step.full_clean()
-    step.save()
-    project.full_clean()
-    project.save()
-    changes = {
-        f"step.{k}": v
-        for k, v in diff(
-            step,
-            step_before,
-            snapshot(step, ["status", "actual_date", "planned_date", "note", "waiver_reason"]),
-        ).items()
-    }
-    changes.update(diff(project, project_before, snapshot(project, AUDITED_FIELDS)))
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.TRANSITION,
-        obj=step,
-        summary=summary,
-        changes=changes,
-        project_id=project.pk,
-    )
-
-
-_STEP_FIELDS = ["status", "actual_date", "planned_date", "note", "waiver_reason"]
-
-
-@transaction.atomic
-def project_step_complete(
-    *,
-    actor: User,
-    project: Project,
-    definition: StepDefinition,
-    actual_date: dt.date,
-    note: str = "",
-    source: AuditSource = AuditSource.PAGE,
-) -> ProjectStep:
-    """Complete a step: no future date, earlier required steps settled; moves the stage."""
-    _require_editor(actor, project)
-    project = Project.objects.select_for_update().select_related("stage").get(pk=project.pk)
-    today = timezone.localdate()
-    if actual_date > today:
-        raise ValidationError(
-            {"actual_date": _("实际完成日期不能晚于今天（%s）。") % today.isoformat()}
-        )
-    blockers = blocking_steps(lifecycle_rules(), _statuses(project), definition.pk)
-    if blockers:
-        names = "、".join(b.name for b in blockers)
-        raise ValidationError({"definition": _("请先完成或豁免前序必经环节：%s。") % names})
-    step = _lock_step(project, definition)
-    if step.status == StepStatus.DONE:
-        raise ValidationError({"definition": _("环节“%s”已完成。") % definition.name})
-    step_before = snapshot(step, _STEP_FIELDS)
-    project_before = snapshot(project, AUDITED_FIELDS)
-    step.status = StepStatus.DONE
-    step.actual_date = actual_date
-    step.waiver_reason = ""
-    if note:
-        step.note = note
-    if definition.milestone:
-        setattr(project, MILESTONE_FIELDS[Milestone(definition.milestone)], actual_date)
-    _settle_stage(project)
-    _transition(
-        actor=actor,
-        project=project,
-        step=step,
-        step_before=step_before,
-        project_before=project_before,
-        summary=_("完成环节“%(step)s”（%(date)s）")
-        % {"step": definition.name, "date": actual_date.isoformat()},
-        source=source,
-    )
-    return step
-
-
-@transaction.atomic
-def project_step_waive(
-    *,
-    actor: User,
-    project: Project,
-    definition: StepDefinition,
-    reason: str,
-    source: AuditSource = AuditSource.PAGE,
-) -> ProjectStep:
-    """Waive a step with a stated reason, so later steps may proceed."""
-    _require_editor(actor, project)
-    if not reason.strip():
-        raise ValidationError({"waiver_reason": _("豁免环节必须说明理由。")})
-    project = Project.objects.select_for_update().select_related("stage").get(pk=project.pk)
-    step = _lock_step(project, definition)
-    if step.status in SETTLED:
-        raise ValidationError({"definition": _("环节“%s”已办结，无需豁免。") % definition.name})
-    step_before = snapshot(step, _STEP_FIELDS)
-    project_before = snapshot(project, AUDITED_FIELDS)
-    step.status = StepStatus.WAIVED
-    step.waiver_reason = reason.strip()
-    _settle_stage(project)
-    _transition(
-        actor=actor,
-        project=project,
-        step=step,
-        step_before=step_before,
-        project_before=project_before,
-        summary=_("豁免环节“%(step)s”：%(reason)s")
-        % {"step": definition.name, "reason": reason.strip()},
-        source=source,
-    )
-    return step
-
-
-@transaction.atomic
-def project_step_reopen(
-    *,
-    actor: User,
-    project: Project,
-    definition: StepDefinition,
-    reason: str,
-    source: AuditSource = AuditSource.PAGE,
-) -> ProjectStep:
-    """Undo a completion or waiver (a correction), with a reason; clears its key date."""
-    _require_editor(actor, project)
-    if not reason.strip():
-        raise ValidationError({"note": _("撤销办结必须说明理由。")})
-    project = Project.objects.select_for_update().select_related("stage").get(pk=project.pk)
-    step = _lock_step(project, definition)
-    if step.status not in SETTLED:
-        raise ValidationError({"definition": _("环节“%s”尚未办结。") % definition.name})
-    step_before = snapshot(step, _STEP_FIELDS)
-    project_before = snapshot(project, AUDITED_FIELDS)
-    step.status = StepStatus.IN_PROGRESS if step.planned_date else StepStatus.PENDING
-    step.actual_date = None
-    step.waiver_reason = ""
-    step.note = reason.strip()
-    if definition.milestone:
-        setattr(project, MILESTONE_FIELDS[Milestone(definition.milestone)], None)
-    _settle_stage(project)
-    _transition(
-        actor=actor,
-        project=project,
-        step=step,
-        step_before=step_before,
-        project_before=project_before,
-        summary=_("撤销环节“%(step)s”的办结：%(reason)s")
-        % {"step": definition.name, "reason": reason.strip()},
-        source=source,
-    )
-    return step
-
-
-@transaction.atomic
-def project_step_plan(
-    *,
-    actor: User,
-    project: Project,
-    definition: StepDefinition,
-    planned_date: dt.date | None,
-    note: str = "",
-    source: AuditSource = AuditSource.PAGE,
-) -> ProjectStep:
-    """Set a step's planned date and note; a planned, unsettled step is in progress."""
-    _require_editor(actor, project)
-    step = _lock_step(project, definition)
-    before = snapshot(step, _STEP_FIELDS)
-    step.planned_date = planned_date
-    step.note = note.strip()
-    if step.status not in SETTLED:
-        step.status = StepStatus.IN_PROGRESS if planned_date else StepStatus.PENDING
-    step.full_clean()
-    step.save()
-    changes = diff(step, before, snapshot(step, _STEP_FIELDS))
-    if changes:
-        audit_record(
-            actor=actor,
-            source=source,
-            action=AuditAction.UPDATE,
-            obj=step,
-            summary=_("更新环节“%s”的计划") % definition.name,
-            changes={f"step.{k}": v for k, v in changes.items()},
-            project_id=project.pk,
-        )
-    return step
-
-
-@transaction.atomic
-def step_evidence_add(
-    *,
-    actor: User,
-    project: Project,
-    definition: StepDefinition,
-    upload: UploadedFile,
-    source: AuditSource = AuditSource.PAGE,
-) -> StepEvidence:
-    """Attach a checked evidence file to a project's step."""
-    _require_editor(actor, project)
-    content_type = evidence_check(upload)
-    step = _lock_step(project, definition)
-    evidence = StepEvidence(
-        step=step,
-        original_name=(upload.name or "file")[:200],
-        size=upload.size or 0,
-        content_type=content_type,
-        uploaded_by=actor,
-    )
-    evidence.file.save(upload.name or "file", upload, save=False)
-    stored = evidence.file.name
-    try:
-        evidence.full_clean()
-        evidence.save()
-    except Exception:
-        # Nothing half-saved: the row failed, so the file goes too.
-        evidence.file.storage.delete(stored)
-        raise
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.CREATE,
-        obj=evidence,
-        summary=_("上传环节“%(step)s”佐证材料：%(file)s")
-        % {"step": definition.name, "file": evidence.original_name},
-        project_id=project.pk,
-    )
-    return evidence
-
-
-def project_stages_recompute(*, project_ids: Iterable[int] | None = None, batch: int = 2000) -> int:
-    """Re-derive every (or the given) project's stage after the lifecycle changed."""
-    rules = lifecycle_rules()
-    queryset = Project.objects.order_by("pk")
-    if project_ids is not None:
-        queryset = queryset.filter(pk__in=list(project_ids))
-    changed = 0
-    last_pk = 0
-    while True:
-        with transaction.atomic():
-            chunk = list(queryset.filter(pk__gt=last_pk).only("pk", "stage_id")[:batch])
-            if not chunk:
-                return changed
-            last_pk = chunk[-1].pk
-            statuses: dict[int, dict[int, str]] = {p.pk: {} for p in chunk}
-            for project_id, definition_id, status in ProjectStep.objects.filter(
-                project_id__in=statuses
-            ).values_list("project_id", "definition_id", "status"):
-                statuses[project_id][definition_id] = status
-            dirty = []
-            for project in chunk:
-                stage_id = current_stage_id(rules, statuses[project.pk])
-                if stage_id != project.stage_id:
-                    project.stage_id = stage_id
-                    dirty.append(project)
-            Project.objects.bulk_update(dirty, ["stage"])
-            changed += len(dirty)

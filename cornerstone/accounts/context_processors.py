@@ -1,0 +1,18 @@
+"""What the navigation needs to know of the user's rights."""
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from cornerstone.accounts.scope import can_edit_projects, can_manage_lifecycle
+
+
+def permissions(request: HttpRequest) -> dict[str, Any]:
+    """Expose the UI-relevant rights as ``perms_ui``."""
+    user = request.user
+    return {
+        "perms_ui": {
+            "edit_projects": can_edit_projects(user),
+            "manage_lifecycle": can_manage_lifecycle(user),
+        }
+    }
