@@ -13,7 +13,7 @@ from cornerstone.accounts.models import ApiToken, User, token_hash
 from cornerstone.core.audit import audit_record
 from cornerstone.core.choices import AuditAction, AuditSource
 
-TOKEN_PREFIX = "cs_"
+TOKEN_PREFIX = "cs_"  # noqa: S105 (a marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
 
 
