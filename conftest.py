@@ -17,6 +17,7 @@ that each test of a denial can name who is refused what:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 
@@ -142,13 +143,13 @@ def ledger(geo: Geo, cast: Cast) -> Ledger:
         region=geo.xiaodian,
         zone=geo.xiaodian_zone,
         industry=geo.electronics,
-        total_investment="150000.00",
+        total_investment=Decimal("150000.00"),
     )
     xiaodian.owner_users.add(cast.owner)
     return Ledger(
         xiaodian=xiaodian,
         yingze=ProjectFactory(
-            name="迎泽区老旧小区改造项目", region=geo.yingze, total_investment="8000"
+            name="迎泽区老旧小区改造项目", region=geo.yingze, total_investment=Decimal("8000")
         ),
         pingcheng=ProjectFactory(
             name="平城区热电联产项目", region=geo.pingcheng, industry=geo.power

@@ -97,7 +97,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns about a missing root on every start; collectstatic fills it for production.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "cornerstone" / "static"]
 # WhiteNoise serves static files in every mode, straight from the apps when not collected.
 WHITENOISE_USE_FINDERS = True

@@ -257,6 +257,21 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def tier_colour(self) -> str:
+        """Badge colour of the tier."""
+        return Tier.colour(self.tier)
+
+    @property
+    def kind_colour(self) -> str:
+        """Badge colour of the kind."""
+        return Kind.colour(self.kind)
+
+    @property
+    def stats_inclusion_colour(self) -> str:
+        """Badge colour of the statistical inclusion status."""
+        return StatsInclusion.colour(self.stats_inclusion)
+
     def clean(self) -> None:
         """Cross-field rules; field rules are on the fields themselves."""
         errors: dict[str, list[str]] = {}

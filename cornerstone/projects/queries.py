@@ -7,10 +7,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
-from cornerstone.accounts.scope import project_scope_q
+from cornerstone.accounts.scope import project_scope_q, region_scope_q, scope_root
 from cornerstone.core.models import AuditEvent
-from cornerstone.projects.lifecycle import StepRule
+from cornerstone.geo.choices import IndustryLevel, RegionLevel
+from cornerstone.geo.codes import level_of
+from cornerstone.geo.models import Industry, Region, Zone
+from cornerstone.projects.choices import StepStatus
+from cornerstone.projects.lifecycle import SETTLED, StepRule
 from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition, StepEvidence
 
 if TYPE_CHECKING:
@@ -63,6 +68,7 @@ def ledger_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
         "updated_at",
         "region__code",
         "region__name",
+        "region__level",
         "region__parent__name",
         "region__parent__code",
         "stage__name",
@@ -112,7 +118,19 @@ class TimelineStep:
 
     @property
     def status(self) -> str:
-        return self.record.status if self.record else "pending"
+        return self.record.status if self.record else StepStatus.PENDING
+
+    @property
+    def status_label(self) -> str:
+        return str(StepStatus(self.status).label)
+
+    @property
+    def status_colour(self) -> str:
+        return StepStatus.colour(self.status)
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
 
 
 @dataclass
@@ -140,6 +158,11 @@ def project_timeline(*, project: Project) -> list[TimelineStage]:
     return timeline
 
 
+def project_children(*, actor: User | AnonymousUser, project: Project) -> QuerySet[Project]:
+    """The visible sub-projects of a bundled project."""
+    return projects_visible(actor=actor).filter(parent=project).order_by("code")
+
+
 def project_history(*, project: Project) -> QuerySet[AuditEvent]:
     """The audit trail of one project, newest first."""
     return AuditEvent.objects.filter(project_id=project.pk).select_related("actor")
@@ -149,3 +172,53 @@ def evidence_get(*, actor: User | AnonymousUser, pk: int) -> StepEvidence:
     """One evidence file whose project the actor may see; DoesNotExist otherwise."""
     visible = projects_visible(actor=actor).values("pk")
     return StepEvidence.objects.select_related("step").get(pk=pk, step__project__in=visible)
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    regions: list[Option]
+    zones: list[Option]
+    industries: list[Option]
+    stages: list[Option]
+
+
+def filter_options(*, actor: User | AnonymousUser) -> FilterOptions:
+    """The choices the ledger's filter bar offers, limited to the actor's scope (4 queries)."""
+    root = scope_root(actor)
+    regions: list[Option] = []
+    if root is not None or actor.is_superuser:
+        within = Region.objects.filter(region_scope_q(actor)).order_by("code")
+        if root is None:
+            # The whole country: provinces and cities; counties come with a city's scope.
+            within = within.exclude(level=RegionLevel.COUNTY)
+        top = level_of(root) if root else RegionLevel.PROVINCE
+        depth_of = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
+        for code, full_name, name, level in within.values_list(
+            "code", "full_name", "name", "level"
+        ):
+            depth = depth_of[RegionLevel(level)] - depth_of[top] if root else depth_of[level]
+            regions.append(Option(code, full_name if depth == 0 else name, max(depth, 0)))
+    zones = [
+        Option(str(pk), name)
+        for pk, name in Zone.objects.filter(region_scope_q(actor, "region_id")).values_list(
+            "pk", "name"
+        )
+    ]
+    industries = [
+        Option(code, f"{code} {name}", 0 if level == IndustryLevel.SECTION else 1)
+        for code, name, level in Industry.objects.order_by(
+            Coalesce("parent_id", "code"), "level", "code"
+        ).values_list("code", "name", "level")
+    ]
+    stages = [
+        Option(str(pk), name)
+        for pk, name in Stage.objects.order_by("order", "id").values_list("pk", "name")
+    ]
+    return FilterOptions(regions=regions, zones=zones, industries=industries, stages=stages)

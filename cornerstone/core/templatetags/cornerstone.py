@@ -31,6 +31,14 @@ def yi_short(value: Decimal | None) -> str:
 
 
 @register.filter
+def thousands(value: int | None) -> str:
+    """Render a count with thousands separators (12,345)."""
+    if value is None:
+        return ""
+    return f"{value:,}"
+
+
+@register.filter
 def cn_date(value: dt.date | None) -> str:
     """Render a date as 2024年3月15日."""
     if not value:
@@ -56,3 +64,9 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
         else:
             params[key] = value
     return "?" + urlencode(list(params.lists()), doseq=True)
+
+
+@register.filter
+def elided_pages(paginator: Any, number: int) -> Any:
+    """Page numbers around the current one, with ellipses (1 … 4 5 6 … 20)."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
