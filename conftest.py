@@ -16,8 +16,11 @@ that each test of a denial can name who is refused what:
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -32,7 +35,11 @@ from cornerstone.core.testing.factories import (
     region,
 )
 from cornerstone.geo.models import Department, Industry, Region, Zone
-from cornerstone.projects.models import Project
+from cornerstone.projects.defaults import seed_lifecycle
+from cornerstone.projects.models import Project, Stage, StepDefinition
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
 
 
 @dataclass
@@ -156,3 +163,36 @@ def ledger(geo: Geo, cast: Cast) -> Ledger:
         ),
         changan=ProjectFactory(name="长安区智慧物流园项目", region=geo.changan),
     )
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's headless Chromium driven by Playwright (never a downloaded browser)."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still synchronous.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(chromium: Browser, live_server: Any) -> Iterator[BrowserContext]:
+    """A fresh browser profile pointed at the live server, in Chinese."""
+    # A transactional test starts from an emptied database: put the default lifecycle back.
+    seed_lifecycle(Stage, StepDefinition)
+    context = chromium.new_context(base_url=live_server.url, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
