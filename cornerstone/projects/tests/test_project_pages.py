@@ -93,8 +93,12 @@ def test_readers_cannot_write(client, cast, ledger, geo, user):
     project = ledger.xiaodian
     assert client.get(reverse("projects:create")).status_code == 403
     assert client.post(reverse("projects:create"), valid_form(geo)).status_code == 403
-    assert client.post(reverse("projects:edit", args=[project.pk]), valid_form(geo)).status_code == 403
-    response = client.post(step_url(project, "conception", "complete"), {"actual_date": "2026-01-01"})
+    assert (
+        client.post(reverse("projects:edit", args=[project.pk]), valid_form(geo)).status_code == 403
+    )
+    response = client.post(
+        step_url(project, "conception", "complete"), {"actual_date": "2026-01-01"}
+    )
     assert response.status_code == 403
     assert client.post(reverse("projects:delete", args=[project.pk])).status_code == 403
     assert not ProjectStep.objects.filter(project=project).exists()
@@ -137,7 +141,9 @@ def test_create_project_gets_a_local_code_and_an_audit_row(client, cast, geo):
         ({"parent_code": "2024-140105-L99999"}, "parent_code", "未找到"),
     ],
 )
-def test_create_rejects_bad_input_naming_the_field(client, cast, geo, ledger, overrides, field, message):
+def test_create_rejects_bad_input_naming_the_field(
+    client, cast, geo, ledger, overrides, field, message
+):
     client.force_login(cast.xiaodian_admin)
     before = (Project.objects.count(), AuditEvent.objects.count())
     response = client.post(reverse("projects:create"), valid_form(geo, **overrides))
@@ -205,12 +211,16 @@ def test_step_completion_in_order_moves_stage_and_is_audited(client, cast, ledge
     assert project.stage.code == "establishment"
     assert AuditEvent.objects.filter(project_id=project.pk, action="transition").count() == 3
 
-    future = client.post(step_url(project, "feasibility", "complete"), {"actual_date": "2026-12-01"})
+    future = client.post(
+        step_url(project, "feasibility", "complete"), {"actual_date": "2026-12-01"}
+    )
     assert future.status_code == 302
     assert "不能晚于今天" in client.get(detail(project)).content.decode()
-    assert not ProjectStep.objects.filter(project=project, definition__code="feasibility").exclude(
-        status="pending"
-    ).exists()
+    assert (
+        not ProjectStep.objects.filter(project=project, definition__code="feasibility")
+        .exclude(status="pending")
+        .exists()
+    )
 
 
 @pytest.mark.django_db
