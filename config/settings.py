@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # For its Swagger UI static files and template: the API docs then work offline.
+    "ninja",
     "django_htmx",
     "template_partials",
     "cornerstone.core",

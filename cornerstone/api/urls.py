@@ -1,11 +1,31 @@
-"""The REST API under /api/v1/ (django-ninja), with its OpenAPI schema and docs."""
+"""The REST API under /api/v1/ (django-ninja), with its OpenAPI schema and docs.
 
-from ninja import NinjaAPI
+The docs page is ninja's Swagger UI served from ninja's own static files ("ninja" is in
+INSTALLED_APPS), so it needs no internet access and runs no inline script.
+"""
+
+from ninja import NinjaAPI, Swagger
+
+from cornerstone.api import errors, projects, reference
+from cornerstone.api.auth import AUTH
 
 api = NinjaAPI(
     title="基石 Cornerstone API",
     version="1",
+    description=(
+        "重点项目全生命周期管理平台的接口。认证：在“接口令牌”页面创建令牌后，"
+        "在请求头中发送 `Authorization: Bearer <令牌>`；已登录的浏览器会话也可直接调用"
+        "（写操作需带 CSRF 令牌）。金额单位为万元，以字符串表示的精确小数；日期为 YYYY-MM-DD。"
+        "所有错误都返回 `{detail, errors: [{field, message}]}`。"
+    ),
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # validatorUrl: Swagger UI would otherwise fetch a badge from validator.swagger.io;
+    # persistAuthorization off: a pasted token is not kept in the browser's localStorage.
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    auth=AUTH,
 )
+errors.install(api)
+api.add_router("/", projects.router)
+api.add_router("/", reference.router)
