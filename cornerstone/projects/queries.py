@@ -203,8 +203,8 @@ def filter_options(*, actor: User | AnonymousUser) -> FilterOptions:
         for code, full_name, name, level in within.values_list(
             "code", "full_name", "name", "level"
         ):
-            depth = depth_of[RegionLevel(level)] - depth_of[top] if root else depth_of[level]
-            regions.append(Option(code, full_name if depth == 0 else name, max(depth, 0)))
+            depth = depth_of[RegionLevel(level)] - depth_of[top]
+            regions.append(Option(code, full_name if depth == 0 else name, depth))
     zones = [
         Option(str(pk), name)
         for pk, name in Zone.objects.filter(region_scope_q(actor, "region_id")).values_list(
