@@ -63,8 +63,11 @@ def can_edit_region(user: User | AnonymousUser, region_code: str) -> bool:
     """Whether an editor may place a project in this region."""
     if not can_edit_projects(user):
         return False
-    root = scope_root(user)
-    return root is None or in_subtree(region_code, root)
+    if user.is_superuser:
+        return True
+    # An admin bound to no region edits nowhere; scope_root's None would mean everywhere.
+    root = getattr(user, "region_id", None)
+    return root is not None and in_subtree(region_code, root)
 
 
 def can_manage_lifecycle(user: User | AnonymousUser) -> bool:

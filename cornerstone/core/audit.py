@@ -21,7 +21,12 @@ def display_value(instance: models.Model, field: models.Field[Any, Any]) -> str 
         related_id = getattr(instance, field.attname)
         if related_id is None:
             return None
-        return str(getattr(instance, field.name))
+        shown = str(getattr(instance, field.name))
+        # Names repeat (城区, 发展和改革局 in every county): the key keeps two objects apart,
+        # so that a change between same-named objects is seen and recorded. A label that
+        # already leads with its key (an industry's "39 计算机…") needs it only once.
+        key = str(related_id)
+        return shown if shown.startswith(f"{key} ") else f"{shown}（{key}）"
     value = getattr(instance, field.attname)
     if value is None or value == "":
         return None
@@ -45,15 +50,43 @@ def snapshot(instance: models.Model, field_names: list[str]) -> dict[str, str | 
 def diff(
     instance: models.Model, before: dict[str, str | None], after: dict[str, str | None]
 ) -> dict[str, dict[str, str | None]]:
-    """Return ``{field: {label, before, after}}`` for the fields whose value changed."""
+    """Return ``{field: {label, before, after}}`` for the fields whose value changed.
+
+    A field missing on one side counts as empty there (a creation has no before, a
+    deletion no after).
+    """
     meta = instance._meta
     changes = {}
-    for name, new in after.items():
-        old = before.get(name)
+    for name in [*after, *(name for name in before if name not in after)]:
+        old, new = before.get(name), after.get(name)
         if old != new:
             label = str(meta.get_field(name).verbose_name)  # type: ignore[union-attr]
             changes[name] = {"label": label, "before": old, "after": new}
     return changes
+
+
+def audit_event(
+    *,
+    actor: User | None,
+    source: AuditSource,
+    action: AuditAction,
+    obj: models.Model,
+    summary: str,
+    changes: dict[str, Any] | None = None,
+    project_id: int | None = None,
+) -> AuditEvent:
+    """Build one unsaved audit row, for services that write many at once (bulk_create)."""
+    return AuditEvent(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_name=(actor.get_full_name() or actor.username) if actor is not None else "",
+        source=source,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        project_id=project_id,
+        summary=summary[:300],
+        changes=changes or {},
+    )
 
 
 def audit_record(
@@ -67,14 +100,14 @@ def audit_record(
     project_id: int | None = None,
 ) -> AuditEvent:
     """Write one audit row; must be called inside the transaction that made the change."""
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.get_full_name() or actor.username) if actor is not None else "",
+    event = audit_event(
+        actor=actor,
         source=source,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        obj=obj,
+        summary=summary,
+        changes=changes,
         project_id=project_id,
-        summary=summary[:300],
-        changes=changes or {},
     )
+    event.save()
+    return event

@@ -10,8 +10,7 @@ def parse_wan(raw: str | int | float | Decimal | None) -> Decimal | None:
     """Parse an amount in 万元 (commas and a trailing unit allowed); None when empty."""
     if raw is None:
         return None
-    if isinstance(raw, Decimal):
-        return raw
+    # A Decimal goes through the same checks: it may be NaN, or carry more than two places.
     text = str(raw).strip().replace(",", "").replace("，", "")
     if text == "":
         return None

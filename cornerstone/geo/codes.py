@@ -7,7 +7,8 @@ _PREFIX_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.COUN
 
 def level_of(code: str) -> RegionLevel:
     """Infer a six-digit code's level from its trailing zeros."""
-    if len(code) != 6 or not code.isdigit():
+    # isdigit() alone would accept full-width and other Unicode digits.
+    if len(code) != 6 or not (code.isascii() and code.isdigit()):
         raise ValueError(f"“{code}”不是六位行政区划代码")
     if code[2:] == "0000":
         return RegionLevel.PROVINCE
@@ -26,6 +27,10 @@ def subtree_bounds(code: str) -> tuple[str, str]:
 
 
 def in_subtree(code: str, root: str) -> bool:
-    """Whether ``code`` lies in the subtree rooted at ``root``."""
+    """Whether ``code`` (a well-formed division code) lies in the subtree rooted at ``root``."""
+    try:
+        level_of(code)
+    except ValueError:
+        return False  # "1401050" sorts between 140105 and 140106 but is no division
     low, high = subtree_bounds(root)
     return low <= code < high

@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+# re.ASCII: without it \d also matches full-width and other Unicode digits.
 NATIONAL_CODE = re.compile(
-    r"^(?P<year>\d{4})-(?P<region>\d{6})-(?P<dept>\d{2})-(?P<type>0[1-5])-\d{5}[0-9A-Z]$"
+    r"^(?P<year>\d{4})-(?P<region>\d{6})-(?P<dept>\d{2})-(?P<type>0[1-5])-\d{5}[0-9A-Z]$",
+    re.ASCII,
 )
-LOCAL_CODE = re.compile(r"^(?P<year>\d{4})-(?P<region>\d{6})-L(?P<seq>\d{5})$")
+LOCAL_CODE = re.compile(r"^(?P<year>\d{4})-(?P<region>\d{6})-L(?P<seq>\d{5})$", re.ASCII)
 PROJECT_TYPES = {"01": "基本建设", "02": "技术改造", "03": "单纯购置", "04": "信息化", "05": "其他"}
 
 
@@ -30,9 +32,10 @@ class ParsedCode:
 
 def parse_project_code(code: str) -> ParsedCode:
     """Split a national or local code into its parts; raise ValueError when malformed."""
-    if match := NATIONAL_CODE.match(code):
+    # fullmatch: "$" alone lets a trailing newline through.
+    if match := NATIONAL_CODE.fullmatch(code):
         parsed = ParsedCode(int(match["year"]), match["region"], national=True)
-    elif match := LOCAL_CODE.match(code):
+    elif match := LOCAL_CODE.fullmatch(code):
         parsed = ParsedCode(int(match["year"]), match["region"], national=False)
     else:
         raise ValueError(code)

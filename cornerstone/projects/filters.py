@@ -7,7 +7,8 @@ from typing import Any
 
 import django_filters as filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,8 +90,9 @@ class ProjectFilterSet(filters.FilterSet):
     @property
     def qs(self) -> QuerySet[Project]:
         queryset = super().qs
-        # The sort filter only runs when given; the default order applies otherwise.
-        if not self.form.cleaned_data.get("sort"):
+        # The sort filter only runs when given; the default order applies otherwise. An
+        # unbound filter set (no query at all) has no cleaned data.
+        if not getattr(self.form, "cleaned_data", {}).get("sort"):
             queryset = self.filter_sort(queryset, "sort", DEFAULT_SORT)
         return queryset
 
@@ -132,4 +134,17 @@ class ProjectFilterSet(filters.FilterSet):
     def filter_sort(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         descending = value.startswith("-")
         columns = SORTS.get(value.lstrip("-"), SORTS["invest"])
-        return queryset.order_by(*(f"-{c}" if descending else c for c in columns))
+        return queryset.order_by(*(_order(c, descending) for c in columns))
+
+
+def _order(column: str, descending: bool) -> str | OrderBy:
+    """One ORDER BY term; projects without a value come last whichever the direction.
+
+    SQLite and PostgreSQL disagree on where NULLs sort, so a nullable column says it.
+    Non-null columns keep the plain form, which the (…, id) indexes serve.
+    """
+    field = Project._meta.get_field(column) if "__" not in column else None
+    if getattr(field, "null", False):
+        expression = F(column)
+        return expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True)
+    return f"-{column}" if descending else column

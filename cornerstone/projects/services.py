@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,16 +116,53 @@ def _next_local_code(region_code: str, year: int) -> str:
     return local_code(year=year, region=region_code, sequence=sequence)
 
 
-def _apply(project: Project, data: Mapping[str, Any]) -> None:
+def _apply(project: Project, data: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Set the given fields; return the messages of values that cannot be used.
+
+    A value that cannot be converted (text for an amount, a region code that does not
+    exist) is reported and left unset, so the model's cross-field rules never compare
+    text with numbers or look up a missing row.
+    """
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: _("该字段不可修改。") for name in sorted(unknown)})
+    errors: dict[str, list[str]] = {}
     for name, value in data.items():
         field = Project._meta.get_field(name)
-        if field.is_relation:
-            setattr(project, field.attname, value.pk if hasattr(value, "pk") else value)  # type: ignore[union-attr]
-        else:
-            setattr(project, name, value)
+        assert isinstance(field, models.Field)
+        if isinstance(value, models.Model):
+            value = value.pk
+        if field.is_relation and value == "":
+            value = None
+        if value is None and not field.null and field.empty_strings_allowed:
+            value = ""  # text columns keep "not given" as an empty string, never NULL
+        try:
+            value = field.to_python(value)
+            if (
+                field.is_relation
+                and value is not None
+                and not field.related_model._default_manager.filter(pk=value).exists()  # type: ignore[union-attr]
+            ):
+                raise ValidationError(
+                    _("%(field)s“%(value)s”不存在。")
+                    % {"field": field.verbose_name, "value": value}
+                )
+        except ValidationError as exc:
+            errors[name] = exc.messages
+            continue
+        setattr(project, field.attname, value)
+    return errors
+
+
+def _full_clean(project: Project, errors: dict[str, list[str]]) -> None:
+    """Validate the project and raise every problem at once, the unusable values included."""
+    try:
+        project.full_clean(exclude=set(errors))
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -139,15 +176,15 @@ def project_create(
     """Create a project in the first lifecycle stage; a blank code gets a local code."""
     require_editor(actor)
     project = Project()
-    _apply(project, data)
+    errors = _apply(project, data)
     _require_region(actor, project.region_id)
-    if not project.code and project.region_id:
+    if not project.code and "code" not in errors and project.region_id:
         project.code = _next_local_code(project.region_id, timezone.localdate().year)
     first_stage = Stage.objects.order_by("order", "id").first()
     if first_stage is None:
         raise ValidationError(_("尚未配置生命周期阶段。"))
     project.stage = first_stage
-    project.full_clean()
+    _full_clean(project, errors)
     project.save()
     project.owner_users.set(owner_users)
     after = snapshot(project, AUDITED_FIELDS)
@@ -175,9 +212,9 @@ def project_update(
     require_editor(actor, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = snapshot(project, AUDITED_FIELDS)
-    _apply(project, data)
+    errors = _apply(project, data)
     _require_region(actor, project.region_id)
-    project.full_clean()
+    _full_clean(project, errors)
     changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
     if not changes:
         return project
