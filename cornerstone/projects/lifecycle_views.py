@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.scope import can_manage_lifecycle
-from cornerstone.projects import lifecycle_services
+from cornerstone.projects import definition_services
 from cornerstone.projects.models import Stage, StepDefinition
 from cornerstone.projects.queries import stages_with_steps
 
@@ -46,11 +46,11 @@ def lifecycle_edit(request: HttpRequest, kind: str, pk: int, action: str) -> Htt
         if kind == "stage":
             stage = Stage.objects.get(pk=pk)
             if action == "rename":
-                lifecycle_services.stage_update(actor=actor, stage=stage, name=name)
+                definition_services.stage_update(actor=actor, stage=stage, name=name)
             elif action == "move":
-                lifecycle_services.stage_move(actor=actor, stage=stage, offset=_offset(request))
+                definition_services.stage_move(actor=actor, stage=stage, offset=_offset(request))
             elif action == "add-step":
-                lifecycle_services.step_definition_create(
+                definition_services.step_definition_create(
                     actor=actor, stage=stage, name=name, optional=_checked(request, "optional")
                 )
             else:
@@ -58,14 +58,14 @@ def lifecycle_edit(request: HttpRequest, kind: str, pk: int, action: str) -> Htt
         elif kind == "step":
             definition = StepDefinition.objects.get(pk=pk)
             if action == "update":
-                lifecycle_services.step_definition_update(
+                definition_services.step_definition_update(
                     actor=actor,
                     definition=definition,
                     name=name,
                     optional=_checked(request, "optional"),
                 )
             elif action == "move":
-                lifecycle_services.step_definition_move(
+                definition_services.step_definition_move(
                     actor=actor, definition=definition, offset=_offset(request)
                 )
             else:
