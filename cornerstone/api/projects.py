@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -49,7 +49,7 @@ from cornerstone.projects.choices import StepStatus
 from cornerstone.projects.filters import ProjectFilterSet
 from cornerstone.projects.models import Project, ProjectStep, StepDefinition
 from cornerstone.projects.queries import (
-    ledger_rows,
+    ledger_page,
     ledger_summary,
     project_get,
     project_history,
@@ -86,7 +86,7 @@ def _ledger_row(project: Project) -> dict[str, Any]:
         "region": {
             "code": region.code,
             "name": region.name,
-            "full_name": project.region_full_name,  # type: ignore[attr-defined]
+            "full_name": project.region.full_name,
         },
         "zone": {"id": zone.pk, "name": zone.name} if (zone := project.zone) else None,
         "tier": project.tier,
@@ -205,15 +205,15 @@ def project_list(request: HttpRequest, params: Query[ProjectListParams]) -> dict
         raise ValidationError(filterset.errors)
     queryset: QuerySet[Project] = filterset.qs
     summary = ledger_summary(queryset)
-    rows = ledger_rows(queryset).annotate(region_full_name=F("region__full_name"))
     page, page_size = params.page, params.page_size  # type: ignore[attr-defined]
+    window = page_slice(page, page_size)
     return {
         "count": summary.count,
         # Summed in the database: SQLite drops the trailing zeros PostgreSQL keeps.
         "total_investment": summary.total_investment.quantize(CENTS),
         "page": page,
         "page_size": page_size,
-        "results": [_ledger_row(p) for p in rows[page_slice(page, page_size)]],
+        "results": [_ledger_row(p) for p in ledger_page(queryset, window.start, window.stop)],
     }
 
 

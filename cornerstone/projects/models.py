@@ -239,14 +239,23 @@ class Project(models.Model):
         verbose_name = _("项目")
         verbose_name_plural = _("项目")
         ordering = ["-total_investment", "id"]
+        # The ledger counts and sums the filtered set on every page: each filter's index
+        # carries region and investment so that the count and sum read the index alone.
+        # Text search has an index per engine, created in migration 0003 (not model state).
         indexes = [
             models.Index(fields=["region", "total_investment"], name="project_region_invest"),
             models.Index(fields=["total_investment", "id"], name="project_invest"),
-            models.Index(fields=["tier", "region"], name="project_tier_region"),
-            models.Index(fields=["kind", "region"], name="project_kind_region"),
-            models.Index(fields=["stage", "region"], name="project_stage_region"),
-            models.Index(fields=["industry", "region"], name="project_industry_region"),
-            models.Index(fields=["updated_at"], name="project_updated"),
+            models.Index(fields=["tier", "region", "total_investment"], name="project_tier"),
+            models.Index(
+                fields=["category", "region", "total_investment"], name="project_category"
+            ),
+            models.Index(fields=["kind", "region", "total_investment"], name="project_kind"),
+            models.Index(fields=["stage", "region", "total_investment"], name="project_stage"),
+            models.Index(
+                fields=["industry", "region", "total_investment"], name="project_industry"
+            ),
+            models.Index(fields=["planned_start_date", "id"], name="project_planned_start"),
+            models.Index(fields=["updated_at", "id"], name="project_updated"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -52,6 +52,20 @@ def project_by_code(*, actor: User | AnonymousUser, code: str) -> Project:
     return projects_visible(actor=actor).get(code=code)
 
 
+def ledger_page(queryset: QuerySet[Project], start: int, stop: int) -> list[Project]:
+    """One page of ledger rows in the queryset's order, in two queries.
+
+    The ids are picked first from the project table alone; joining the labels only for
+    those rows keeps the database from sorting the whole filtered set after five joins
+    (SQLite does that otherwise: 170 ms against 9 ms at 100,000 projects).
+    """
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not ids:
+        return []
+    rows = {p.pk: p for p in ledger_rows(Project.objects.filter(pk__in=ids)).order_by()}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
 def ledger_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """The columns a ledger table shows, joined in one query."""
     return queryset.select_related("region", "region__parent", "stage", "industry", "zone").only(
@@ -68,6 +82,7 @@ def ledger_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
         "updated_at",
         "region__code",
         "region__name",
+        "region__full_name",
         "region__level",
         "region__parent__name",
         "region__parent__code",

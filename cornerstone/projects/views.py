@@ -37,7 +37,7 @@ from cornerstone.projects.presenters import attribute_sections
 from cornerstone.projects.queries import (
     evidence_get,
     filter_options,
-    ledger_rows,
+    ledger_page,
     ledger_summary,
     project_children,
     project_get,
@@ -75,10 +75,12 @@ def ledger(request: HttpRequest) -> HttpResponse:
     else:
         queryset = Project.objects.none()
     summary = ledger_summary(queryset)
-    paginator = Paginator(ledger_rows(queryset), _per_page(request))
+    paginator = Paginator(queryset, _per_page(request))
     # The summary has counted already; Paginator would count the same rows again.
     paginator.__dict__["count"] = summary.count
     page = paginator.get_page(request.GET.get("page"))
+    start = (page.number - 1) * paginator.per_page
+    page.object_list = ledger_page(queryset, start, start + paginator.per_page)
     context = {
         "filterset": filterset,
         "page": page,

@@ -159,3 +159,47 @@ def test_invalid_values_are_ignored_rather_than_failing(ledger, more):
 def test_filters_combine(geo, ledger, more):
     assert names("region=140100&tier=provincial&q=生物") == ["生物医药孵化器"]
     assert names("region=140105&kind=continuing") == []
+
+
+TEXT_CASES = ["电子新材料", "新材料", "电子", "硅", "L0", "2024-1401", "有限公司", 'a"b', "%", "_"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", TEXT_CASES)
+def test_text_search_finds_exactly_what_a_substring_match_finds(geo, term):
+    ProjectFactory(
+        name="年产10万吨高端电子新材料项目", region=geo.xiaodian, owner_org="山西新材料有限公司"
+    )
+    ProjectFactory(name="半导体硅材料产业园项目", region=geo.yingze)
+    ProjectFactory(name="100%绿色电力_示范项目", region=geo.yingze, owner_org='引号"a"b"公司')
+    ProjectFactory(name="老旧小区改造", region=geo.yingze, owner_org="太原城建集团")
+    expected = {
+        p.pk
+        for p in Project.objects.all()
+        if any(term.lower() in value.lower() for value in (p.name, p.code, p.owner_org))
+    }
+    found = set(
+        ProjectFilterSet({"q": term}, queryset=Project.objects.all()).qs.values_list(
+            "pk", flat=True
+        )
+    )
+    assert found == expected
+
+
+@pytest.mark.django_db
+def test_text_search_index_follows_every_change(geo):
+    # On SQLite the index is an FTS5 table kept by triggers; a migration that rebuilds the
+    # project table would drop them silently. Creating, renaming and deleting must show.
+    def found(term):
+        return set(ProjectFilterSet({"q": term}, queryset=Project.objects.all()).qs)
+
+    project = ProjectFactory(name="高端装备制造产业园", region=geo.xiaodian, owner_org="晋阳重工")
+    assert found("装备制造") == {project}
+    project.name = "现代物流园"
+    project.save()
+    assert found("装备制造") == set()
+    assert found("物流园") == {project}
+    Project.objects.filter(pk=project.pk).update(owner_org="晋中储运")
+    assert found("晋中储运") == {project}
+    project.delete()
+    assert found("物流园") == set()
