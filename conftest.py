@@ -23,6 +23,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
@@ -87,9 +89,18 @@ class Ledger:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+def _fast_password_hashing(settings: Any) -> None:
     # Hashing strength is Django's concern; tests only need users that can log in.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request through the test client leaves its language active in the thread; each
+    # test starts from the default, as each real request does.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditSource(models.TextChoices):
@@ -13,7 +14,7 @@ class AuditSource(models.TextChoices):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("新建")
+    CREATE = "create", pgettext_lazy("audit action", "新建")
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
     TRANSITION = "transition", _("环节变更")

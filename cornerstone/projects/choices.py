@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BadgeChoices(models.TextChoices):
@@ -58,7 +59,7 @@ class Kind(BadgeChoices):
 
 
 class ConstructionNature(models.TextChoices):
-    NEW = "new", _("新建")
+    NEW = "new", pgettext_lazy("construction nature", "新建")
     EXPANSION = "expansion", _("扩建")
     RECONSTRUCTION = "reconstruction", _("改建")
     RELOCATION = "relocation", _("迁建")

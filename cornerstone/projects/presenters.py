@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from cornerstone.core.money import format_money, group_digits
@@ -54,7 +55,7 @@ def _display(project: Project, name: str) -> str:
     if isinstance(value, Decimal):
         return group_digits(value, 6 if name in ("longitude", "latitude") else 2)
     if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 

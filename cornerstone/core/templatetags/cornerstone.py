@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
+from django.utils import formats
 
 from cornerstone.core import money
 
@@ -40,18 +41,18 @@ def thousands(value: int | None) -> str:
 
 @register.filter
 def cn_date(value: dt.date | None) -> str:
-    """Render a date as 2024年3月15日."""
+    """Render a date as 2024年3月15日 (March 15, 2024 in English)."""
     if not value:
         return ""
-    return f"{value.year}年{value.month}月{value.day}日"
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 @register.filter
 def cn_month(value: dt.date | None) -> str:
-    """Render a date's month as 2024年3月."""
+    """Render a date's month as 2024年3月 (March 2024 in English)."""
     if not value:
         return ""
-    return f"{value.year}年{value.month}月"
+    return formats.date_format(value, "YEAR_MONTH_FORMAT")
 
 
 @register.simple_tag(takes_context=True)

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from cornerstone.core.money import format_money, format_wan, format_yi_short, parse_wan
 
@@ -69,3 +70,18 @@ def test_the_short_form_switches_to_yi_at_one_yi():
     assert format_yi_short(Decimal("12345")) == "1.23亿"
     assert format_yi_short(Decimal("0")) == "0万"
     assert format_yi_short(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "wan", "money", "short"),
+    [
+        ("8500", "CNY 85.00m", "CNY 85.00m", "85.00m"),
+        ("150000", "CNY 1.50bn", "CNY 1.50bn", "1.50bn"),
+        ("12345.67", "CNY 123.46m", "CNY 123.46m", "123.46m"),
+    ],
+)
+def test_english_readers_get_millions_and_billions_of_yuan(value, wan, money, short):
+    with translation.override("en"):
+        assert format_wan(Decimal(value)) == wan
+        assert format_money(Decimal(value)) == money
+        assert format_yi_short(Decimal(value)) == short
