@@ -1190,10 +1190,10 @@ def demo_load(
 
 ROLE_SEES = {
     Role.ADMIN: "本级及下辖 {n} 个项目，可新建、编辑、推进环节",
-    Role.LEADER: "本级及下辖 {n} 个项目（只读），看板、排名、通报",
-    Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），办理交办{dept}的问题和任务",
-    Role.OWNER: "本单位 {n} 个项目，填报进度",
-    Role.EVALUATOR: "本级及下辖 {n} 个项目（只读），观摩评比打分",
+    Role.LEADER: "本级及下辖 {n} 个项目（只读）",
+    Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），所属{dept}",
+    Role.OWNER: "本单位 {n} 个项目（只读）",
+    Role.EVALUATOR: "本级及下辖 {n} 个项目（只读）",
 }
 
 
