@@ -21,10 +21,9 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.core.testing.factories import ProjectFactory
 from cornerstone.geo.models import Industry, Region
-from cornerstone.projects import demo_names as names
 from cornerstone.projects.choices import Kind, Milestone, StatsInclusion, StepStatus
 from cornerstone.projects.codes import parse_project_code
-from cornerstone.projects.demo import DEMO_PASSWORD
+from cornerstone.projects.demo import DEMO_PASSWORD, names
 from cornerstone.projects.lifecycle import current_stage_id
 from cornerstone.projects.models import Project, ProjectStep, StepDefinition
 from cornerstone.projects.queries import lifecycle_rules, projects_visible

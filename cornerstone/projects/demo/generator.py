@@ -1,36 +1,15 @@
-"""The demo province: a realistic 山西省 ledger built from a seed, fast enough for 100,000 projects.
-
-Everything is drawn from one seeded ``random.Random``, so the same seed on the same day
-gives the same names, codes and dates. Rows are written with ``bulk_create`` in batches
-and bypass the services on purpose (a service call per project would take minutes), so
-this module keeps the services' invariants itself: each project's stage is what
-``lifecycle.current_stage_id`` derives from its steps, its milestone dates are the
-actual dates of the milestone steps, and it gets one CREATE audit row.
-"""
+"""Drawing one consistent project at a time, with its steps, dates, money and codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import random
-import time
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
-from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
-
-from cornerstone.accounts.choices import Role
-from cornerstone.accounts.models import User
-from cornerstone.core.choices import AuditAction, AuditSource
-from cornerstone.core.models import AuditEvent
 from cornerstone.geo.choices import RegionLevel
-from cornerstone.geo.models import Department, Industry, Region, Zone
-from cornerstone.projects import demo_names as names
+from cornerstone.geo.models import Region
 from cornerstone.projects.choices import (
     Category,
     ConstructionNature,
@@ -41,230 +20,22 @@ from cornerstone.projects.choices import (
     Tier,
 )
 from cornerstone.projects.codes import local_code
-from cornerstone.projects.lifecycle import StepRule, current_stage_id
-from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition
-from cornerstone.projects.queries import projects_visible
+from cornerstone.projects.demo import names
+from cornerstone.projects.demo.world import (
+    CENT,
+    MAX_INVESTMENT,
+    MICRO,
+    MIN_INVESTMENT,
+    WAIVED_CAPACITY,
+    WAIVED_LAND,
+    WAIVED_PLANNING,
+    StepInfo,
+    World,
+    short_name,
+)
+from cornerstone.projects.lifecycle import current_stage_id
+from cornerstone.projects.models import Project, ProjectStep
 from cornerstone.projects.services import MILESTONE_FIELDS
-
-# Demo data, documented in the README and printed by the command: one password for all.
-DEMO_PASSWORD = "cornerstone-demo"  # noqa: S105
-DEMO_ACTOR = "演示数据（load_demo）"
-BATCH_SIZE = 2000
-MIN_INVESTMENT = 5000  # 万元: the demo ledger starts at 5000万元
-MAX_INVESTMENT = 3_000_000  # 万元: 300亿元
-CENT = Decimal("0.01")
-MICRO = Decimal("0.000001")
-WAIVED_LAND = "利用现有厂区用地，不新增建设用地。"
-WAIVED_PLANNING = "原址改造，不涉及新增规划许可。"
-WAIVED_CAPACITY = "非生产经营性项目，无达产达效要求。"
-
-Progress = Callable[[str], None]
-
-
-# --- reference data the generator draws from ------------------------------------------
-
-
-@dataclass(frozen=True)
-class StepInfo:
-    """A step definition with what the generator needs, in lifecycle order."""
-
-    index: int
-    id: int
-    code: str
-    stage_id: int
-    optional: bool
-    milestone: str
-
-
-@dataclass
-class World:
-    """Regions, zones, departments, industries and the lifecycle, loaded once per run."""
-
-    province: Region
-    cities: list[Region]
-    city_weights: list[float]
-    counties: dict[str, list[Region]]  # city code → counties
-    county_weights: dict[str, list[float]]
-    regions: dict[str, Region]
-    zones: dict[str, list[Zone]]
-    departments: dict[str, dict[str, Department]]  # region code → key → department
-    industries: dict[str, Industry]
-    stages: dict[int, Stage]
-    steps: list[StepInfo]
-    rules: list[StepRule]
-    milestone_index: dict[str, int]
-
-    @property
-    def first_stage_id(self) -> int:
-        return self.steps[0].stage_id
-
-
-def reference_data_ensure() -> None:
-    """Load the divisions and industries when 山西省 or the industry divisions are missing."""
-    if (
-        not Region.objects.filter(code=names.PROVINCE_CODE).exists()
-        or not Industry.objects.filter(level="division").exists()
-    ):
-        call_command("load_reference_data", verbosity=0, stdout=_Silent())
-
-
-class _Silent:
-    def write(self, *_args: object) -> None:
-        return None
-
-    def flush(self) -> None:
-        return None
-
-
-def _short(region: Region) -> str:
-    """小店区 → 小店, 清徐县 → 清徐; one-character names (盂县, 城区) stay whole."""
-    name = region.name
-    if len(name) > 2 and name[-1] in "区县市" and not name.endswith(("开发区", "示范区")):
-        return name[:-1]
-    return name
-
-
-def _department_names(region: Region) -> list[tuple[str, str]]:
-    if region.level == RegionLevel.PROVINCE:
-        return [(k, region.name + s) for k, s in names.PROVINCE_DEPARTMENTS]
-    if region.level == RegionLevel.CITY:
-        return [(k, region.name + s) for k, s in names.CITY_DEPARTMENTS]
-    if region.code.endswith("71"):
-        return [(k, region.name + s) for k, s in names.ZONE_DEPARTMENTS]
-    city = region.parent.name if region.parent else ""
-    result = []
-    for key, suffix in names.COUNTY_DEPARTMENTS:
-        if key == "sthj":  # a branch of the city's bureau since the 2019 vertical reform
-            result.append((key, f"{city}生态环境局{_short(region)}分局"))
-        else:
-            result.append((key, region.name + suffix))
-    return result
-
-
-def world_build() -> World:
-    """Create the demo's zones and departments (idempotent) and load what generation needs."""
-    province = Region.objects.get(code=names.PROVINCE_CODE)
-    regions = {
-        r.code: r
-        for r in Region.objects.filter(code__startswith="14")
-        .select_related("parent")
-        .order_by("code")
-    }
-    cities = [regions[c.code] for c in names.CITIES if c.code in regions]
-    counties: dict[str, list[Region]] = {c.code: [] for c in cities}
-    for region in regions.values():
-        if region.level == RegionLevel.COUNTY and region.parent_id in counties:
-            counties[region.parent_id].append(region)
-    county_weights = {
-        code: [names.COUNTY_WEIGHTS.get(r.code, 1.3 if r.name.endswith("区") else 1.0) for r in rs]
-        for code, rs in counties.items()
-    }
-    Zone.objects.bulk_create(
-        [
-            Zone(name=name, kind=kind, region_id=code)
-            for name, kind, code in names.ZONES
-            if code in regions
-        ],
-        ignore_conflicts=True,
-    )
-    zone_names = {name for name, _kind, _code in names.ZONES}
-    zones: dict[str, list[Zone]] = {}
-    for zone in Zone.objects.filter(name__in=zone_names).order_by("region_id", "name"):
-        zones.setdefault(zone.region_id, []).append(zone)
-    wanted = [
-        Department(name=name, region_id=region.code)
-        for region in regions.values()
-        for _key, name in _department_names(region)
-    ]
-    Department.objects.bulk_create(wanted, ignore_conflicts=True)
-    by_name = {
-        (d.region_id, d.name): d for d in Department.objects.filter(region__code__startswith="14")
-    }
-    departments = {
-        region.code: {
-            key: by_name[(region.code, name)]
-            for key, name in _department_names(region)
-            if (region.code, name) in by_name
-        }
-        for region in regions.values()
-    }
-    definitions = list(
-        StepDefinition.objects.select_related("stage").order_by("stage__order", "order", "id")
-    )
-    if not definitions:
-        raise ValueError("尚未配置生命周期阶段和环节，请先运行 migrate。")
-    steps = [
-        StepInfo(i, d.pk, d.code, d.stage_id, d.optional, d.milestone)
-        for i, d in enumerate(definitions)
-    ]
-    milestone_index = {s.milestone: s.index for s in steps if s.milestone}
-    if Milestone.START not in milestone_index:
-        raise ValueError("生命周期中没有“开工”关键环节，无法生成演示数据。")
-    return World(
-        province=province,
-        cities=cities,
-        city_weights=[names.CITIES_BY_CODE[c.code].weight for c in cities],
-        counties=counties,
-        county_weights=county_weights,
-        regions=regions,
-        zones=zones,
-        departments=departments,
-        industries={i.code: i for i in Industry.objects.filter(level="division")},
-        stages={s.pk: s for s in Stage.objects.all()},
-        steps=steps,
-        rules=[StepRule(s.id, s.stage_id, s.code, s.optional) for s in steps],
-        milestone_index=milestone_index,
-    )
-
-
-# --- users --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UserSpec:
-    username: str
-    role: Role
-    region_code: str | None
-    department_key: str | None = None
-    organisation: str = ""
-
-
-@dataclass
-class Credential:
-    """One printed line of the credentials table."""
-
-    username: str
-    password: str
-    role: str
-    scope: str
-    sees: str
-
-
-def user_specs() -> list[UserSpec]:
-    """Every demo account except owners: admins, leaders, department users, an evaluator."""
-    specs = [UserSpec(f"admin_{names.PROVINCE_PINYIN}", Role.ADMIN, names.PROVINCE_CODE)]
-    specs += [UserSpec(f"admin_{c.pinyin}", Role.ADMIN, c.code) for c in names.CITIES]
-    specs += [UserSpec(f"admin_{p}", Role.ADMIN, code) for code, p in names.COUNTY_ADMINS]
-    specs += [
-        UserSpec(f"leader_{names.PROVINCE_PINYIN}", Role.LEADER, names.PROVINCE_CODE),
-        UserSpec("leader_taiyuan", Role.LEADER, "140100"),
-        UserSpec(f"dept_{names.PROVINCE_PINYIN}_fgw", Role.DEPARTMENT, "140000", "fgw"),
-        UserSpec("dept_taiyuan_zrzy", Role.DEPARTMENT, "140100", "zrzy"),
-        UserSpec("dept_xiaodian_fgj", Role.DEPARTMENT, "140105", "fgj"),
-        UserSpec("dept_zonggai_sthj", Role.DEPARTMENT, "140171", "sthj"),
-        UserSpec("evaluator_taiyuan", Role.EVALUATOR, "140100"),
-    ]
-    return specs
-
-
-OWNER_COUNT = 5
-OWNER_FAMILIES = ("materials", "equipment", "electronics", "medicine", "food")
-
-
-def demo_usernames() -> list[str]:
-    """Every username the demo creates (what --reset deletes)."""
-    return [s.username for s in user_specs()] + [f"owner_{i}" for i in range(1, OWNER_COUNT + 1)]
-
 
 # --- the generator ------------------------------------------------------------------
 
@@ -777,8 +548,8 @@ class Generator:
             values["river"] = rng.choice(rivers)
         if "{a}" in item.name:
             a, b = rng.sample(self.world.cities, 2)
-            values["a"] = _short(rng.choice(self.world.counties[a.code]))
-            values["b"] = _short(rng.choice(self.world.counties[b.code]))
+            values["a"] = short_name(rng.choice(self.world.counties[a.code]))
+            values["b"] = short_name(rng.choice(self.world.counties[b.code]))
         name = item.name.format_map(values)
         if family.owners[0] == "{enterprise}" and "{place}" not in item.name and rng.random() < 0.2:
             name = trade + name
@@ -1002,7 +773,7 @@ class Generator:
             return names.PROVINCE_ABBR
         if region.level == RegionLevel.CITY:
             return names.CITIES_BY_CODE[region.code].abbr
-        return _short(region)
+        return short_name(region)
 
     def _documents(
         self, project: Project, plan: dict[str, dt.date], region: Region, government: bool
@@ -1039,207 +810,3 @@ class Generator:
             if accepted <= self.today:
                 project.accepted = True
                 project.acceptance_date = accepted
-
-
-# --- writing ------------------------------------------------------------------------
-
-
-@dataclass
-class DemoResult:
-    projects: int
-    steps: int
-    credentials: list[Credential]
-    seconds: float
-
-
-def _users_create(world: World, rng: random.Random, owners: list[OwnerSlot]) -> dict[str, User]:
-    """Create (or refresh) every demo account with the one demo password, hashed once."""
-    encoded = make_password(DEMO_PASSWORD)
-    wanted: list[tuple[UserSpec, str]] = []
-    for spec in user_specs():
-        region = world.regions.get(spec.region_code or "")
-        organisation = spec.organisation
-        department = None
-        if spec.department_key and region is not None:
-            department = world.departments[region.code][spec.department_key]
-            organisation = department.name
-        elif region is not None:
-            suffix = "发展和改革委员会" if region.level != RegionLevel.COUNTY else "发展和改革局"
-            organisation = organisation or region.name + suffix
-        wanted.append((spec, organisation))
-    for slot in owners:
-        wanted.append((UserSpec(slot.username, Role.OWNER, None), slot.company))
-    existing = {
-        u.username: u for u in User.objects.filter(username__in=[s.username for s, _ in wanted])
-    }
-    users: dict[str, User] = {}
-    for spec, organisation in wanted:
-        user = existing.get(spec.username) or User(username=spec.username)
-        user.role = spec.role
-        user.region_id = spec.region_code
-        user.department = (
-            world.departments[spec.region_code][spec.department_key]
-            if spec.department_key and spec.region_code
-            else None
-        )
-        user.organisation = organisation
-        user.password = encoded
-        user.is_active = True
-        user.last_name = rng.choice(names.SURNAMES)
-        user.first_name = "".join(rng.choices(names.GIVEN_CHARS, k=rng.choice((1, 2))))
-        user.save()
-        users[spec.username] = user
-    return users
-
-
-def _owner_slots(gen: Generator, total: int) -> list[OwnerSlot]:
-    """A few owner companies, each with a handful of projects (fewer on a tiny ledger)."""
-    rng = gen.rng
-    cap = max(1, min(8, total // 20))
-    slots = []
-    for number, family_key in enumerate(OWNER_FAMILIES[:OWNER_COUNT], start=1):
-        family = gen.families[family_key]
-        city = rng.choices(gen.world.cities, gen.world.city_weights)[0]
-        slots.append(
-            OwnerSlot(
-                username=f"owner_{number}",
-                company=gen.company(family, city, gen.trade()),
-                family=family_key,
-                city_code=city.code,
-                quota=rng.randint(max(1, cap // 2), cap),
-            )
-        )
-    return slots
-
-
-def _audit_row(project: Project) -> AuditEvent:
-    return AuditEvent(
-        actor=None,
-        actor_name=DEMO_ACTOR,
-        source=AuditSource.COMMAND,
-        action=AuditAction.CREATE,
-        object_type=Project._meta.label_lower,
-        object_id=str(project.pk),
-        project_id=project.pk,
-        summary=f"新建项目“{project.name}”（{project.code}）"[:300],
-        changes={
-            "code": {"label": "项目代码", "before": None, "after": project.code},
-            "name": {"label": "项目名称", "before": None, "after": project.name},
-            "stage": {"label": "所处阶段", "before": None, "after": project.stage.name},
-        },
-    )
-
-
-def _batch_write(drafts: Sequence[Draft]) -> int:
-    """Insert one batch: projects, then their steps, owner links and audit rows."""
-    projects = Project.objects.bulk_create([d.project for d in drafts], batch_size=500)
-    steps: list[ProjectStep] = []
-    links = []
-    through = Project.owner_users.through
-    for draft, project in zip(drafts, projects, strict=True):
-        for step in draft.steps:
-            step.project_id = project.pk
-            steps.append(step)
-        if draft.owner_user_id:
-            links.append(through(project_id=project.pk, user_id=draft.owner_user_id))
-    ProjectStep.objects.bulk_create(steps, batch_size=2000)
-    through.objects.bulk_create(links)
-    AuditEvent.objects.bulk_create([_audit_row(p) for p in projects], batch_size=1000)
-    return len(steps)
-
-
-def demo_load(
-    *,
-    projects: int,
-    seed: int = 2026,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
-) -> DemoResult:
-    """Build the demo province with ``projects`` projects and its accounts."""
-    began = time.monotonic()
-    reference_data_ensure()
-    world = world_build()
-    rng = random.Random(seed)
-    gen = Generator(world=world, rng=rng, today=today or timezone.localdate())
-    gen.owners = _owner_slots(gen, projects)
-    with transaction.atomic():
-        users = _users_create(world, random.Random(seed + 1), gen.owners)
-    for slot in gen.owners:
-        slot.user_id = users[slot.username].pk
-    owner_queue = [slot for slot in gen.owners for _ in range(slot.quota)]
-    rng.shuffle(owner_queue)
-    stride = max(1, min(projects, BATCH_SIZE) // max(1, len(owner_queue) + 1))
-    written = steps = 0
-    while written < projects:
-        size = min(BATCH_SIZE, projects - written)
-        drafts = []
-        for offset in range(size):
-            position = written + offset
-            owner = None
-            if owner_queue and position % stride == 0:
-                owner = owner_queue.pop()
-            drafts.append(gen.draft(owner))
-        with transaction.atomic():
-            steps += _batch_write(drafts)
-        written += size
-        if progress:
-            progress(f"  项目 {written}/{projects}（{time.monotonic() - began:.1f} 秒）")
-    credentials = credentials_describe(users)
-    return DemoResult(written, steps, credentials, time.monotonic() - began)
-
-
-ROLE_SEES = {
-    Role.ADMIN: "本级及下辖 {n} 个项目，可新建、编辑、推进环节",
-    Role.LEADER: "本级及下辖 {n} 个项目（只读）",
-    Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），所属{dept}",
-    Role.OWNER: "本单位 {n} 个项目（只读）",
-    Role.EVALUATOR: "本级及下辖 {n} 个项目（只读）",
-}
-
-
-def credentials_describe(users: dict[str, User]) -> list[Credential]:
-    """The credentials table: who logs in with what, and what they see."""
-    rows = []
-    regions = {
-        r.code: r
-        for r in Region.objects.filter(
-            code__in={u.region_id for u in users.values() if u.region_id}
-        )
-    }
-    for username, user in users.items():
-        region = regions.get(user.region_id or "")
-        scope = region.full_name if region else user.organisation
-        n = projects_visible(actor=user).count()
-        sees = ROLE_SEES[Role(user.role)].format(
-            n=n,
-            dept=user.department.name if user.department_id else "",
-        )
-        rows.append(Credential(username, DEMO_PASSWORD, str(Role(user.role).label), scope, sees))
-    return rows
-
-
-# --- removing ------------------------------------------------------------------------
-
-
-def demo_project_ids() -> QuerySet[AuditEvent]:
-    """Ids of the projects the demo created (read from their CREATE audit rows)."""
-    return AuditEvent.objects.filter(
-        source=AuditSource.COMMAND,
-        action=AuditAction.CREATE,
-        actor_name=DEMO_ACTOR,
-        object_type=Project._meta.label_lower,
-    ).values_list("project_id", flat=True)
-
-
-def demo_reset(*, progress: Progress | None = None, chunk: int = 2000) -> int:
-    """Delete the demo's projects (with their steps and audit rows) and its accounts."""
-    ids = sorted(set(demo_project_ids()))
-    for low in range(0, len(ids), chunk):
-        part = ids[low : low + chunk]
-        with transaction.atomic():
-            Project.objects.filter(pk__in=part).delete()
-            AuditEvent.objects.filter(project_id__in=part).delete()
-        if progress:
-            progress(f"  已删除 {min(low + chunk, len(ids))}/{len(ids)} 个演示项目")
-    User.objects.filter(username__in=demo_usernames()).delete()
-    return len(ids)
