@@ -53,7 +53,7 @@ def test_county_admin_filters_opens_completes_a_step_and_a_neighbour_is_refused(
     expect(history).to_contain_text("完成环节“项目谋划”（2026-01-15）")
     expect(history).to_contain_text("页面")
 
-    neighbour = chromium.new_context(base_url=live_server.url)
+    neighbour = chromium.new_context(base_url=live_server.url, locale="zh-CN")
     other = neighbour.new_page()
     log_in(other, "yingze_admin")
     response = other.goto(project_url)
