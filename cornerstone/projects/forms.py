@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import region_scope_q
 from cornerstone.geo.choices import RegionLevel
@@ -93,6 +95,13 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         help_text=_("本项目是打包项目的子项目时，填写打包项目的项目代码。"),
     )
 
+    owner_usernames = forms.CharField(
+        label=_("业主账号"),
+        required=False,
+        max_length=500,
+        help_text=_("可查看本项目的业主单位账号（用户名），多个用逗号分隔。"),
+    )
+
     class Meta:
         model = Project
         fields = FORM_FIELDS
@@ -123,6 +132,10 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["industry"].queryset = Industry.objects.filter(level="division")
         if self.instance.pk and self.instance.parent_id:
             self.initial["parent_code"] = self.instance.parent.code
+        if self.instance.pk:
+            self.initial["owner_usernames"] = ", ".join(
+                sorted(self.instance.owner_users.values_list("username", flat=True))
+            )
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field.widget, forms.CheckboxInput):
@@ -141,6 +154,16 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk and parent.pk == self.instance.pk:
             raise forms.ValidationError(_("项目不能以自身为打包项目。"))
         return parent
+
+    def clean_owner_usernames(self) -> list[User]:
+        names = {n for n in re.split(r"[\s,，、;；]+", self.cleaned_data["owner_usernames"]) if n}
+        owners = list(User.objects.filter(username__in=names, role=Role.OWNER, is_active=True))
+        unknown = names - {owner.username for owner in owners}
+        if unknown:
+            raise forms.ValidationError(
+                _("以下用户名不是有效的业主单位账号：%s。") % "、".join(sorted(unknown))
+            )
+        return owners
 
     def _post_clean(self) -> None:
         # Model validation runs in the service, against the complete record and the actor's
@@ -165,6 +188,7 @@ class ProjectForm(forms.ModelForm):  # type: ignore[type-arg]
         """Fields grouped as the detail page groups them."""
         grouped = [(str(title), [self[name] for name in names]) for title, names in SECTIONS]
         grouped[0][1].append(self["parent_code"])
+        grouped[3][1].append(self["owner_usernames"])
         return grouped
 
 

@@ -67,6 +67,9 @@ def attribute_sections(project: Project) -> list[tuple[str, list[Attribute]]]:
         for name in names:
             label = str(Project._meta.get_field(name).verbose_name)
             rows.append(Attribute(name, label, _display(project, name)))
+        if title == SECTIONS[3][0]:
+            owners = "、".join(sorted(u.username for u in project.owner_users.all()))
+            rows.append(Attribute("owner_users", _("业主账号"), owners))
         if title == SECTIONS[0][0]:
             parent = project.parent
             rows.append(

@@ -15,6 +15,7 @@ from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region, project_scope_q
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
+from cornerstone.geo.models import Region
 from cornerstone.projects.choices import Milestone
 from cornerstone.projects.codes import LOCAL_CODE, local_code
 from cornerstone.projects.models import (
@@ -109,6 +110,9 @@ def _require_region(actor: User, region_code: str | None) -> None:
 def _next_local_code(region_code: str, year: int) -> str:
     """The next free local code for a region and year."""
     prefix = f"{year:04d}-{region_code}-L"
+    # Two creations in one region at the same moment would pick the same number; locking
+    # the region's row makes the second wait for the first (SQLite serialises writes anyway).
+    Region.objects.select_for_update().filter(code=region_code).first()
     last = Project.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
     sequence = 1
     if last and (match := LOCAL_CODE.match(last)):
@@ -175,6 +179,7 @@ def project_create(
 ) -> Project:
     """Create a project in the first lifecycle stage; a blank code gets a local code."""
     require_editor(actor)
+    owner_users = list(owner_users)
     project = Project()
     errors = _apply(project, data)
     _require_region(actor, project.region_id)
@@ -188,6 +193,8 @@ def project_create(
     project.save()
     project.owner_users.set(owner_users)
     after = snapshot(project, AUDITED_FIELDS)
+    if owners := _owner_names(owner_users):
+        after["owner_users"] = owners
     audit_record(
         actor=actor,
         source=source,
@@ -206,9 +213,10 @@ def project_update(
     actor: User,
     project: Project,
     data: Mapping[str, Any],
+    owner_users: Iterable[User] | None = None,
     source: AuditSource = AuditSource.PAGE,
 ) -> Project:
-    """Change editable fields; records the before and after of each changed field."""
+    """Change editable fields (and, when given, the owner accounts); audits each change."""
     require_editor(actor, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = snapshot(project, AUDITED_FIELDS)
@@ -216,6 +224,17 @@ def project_update(
     _require_region(actor, project.region_id)
     _full_clean(project, errors)
     changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
+    if owner_users is not None:
+        owner_users = list(owner_users)
+        owners_before = _owner_names(project.owner_users.all())
+        owners_after = _owner_names(owner_users)
+        if owners_before != owners_after:
+            project.owner_users.set(owner_users)
+            changes["owner_users"] = {
+                "label": str(_("业主账号")),
+                "before": owners_before or None,
+                "after": owners_after or None,
+            }
     if not changes:
         return project
     project.save()
@@ -229,6 +248,10 @@ def project_update(
         project_id=project.pk,
     )
     return project
+
+
+def _owner_names(users: Iterable[User]) -> str:
+    return "、".join(sorted(user.username for user in users))
 
 
 @transaction.atomic

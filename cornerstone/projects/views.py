@@ -147,7 +147,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
     form = ProjectForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            project = services.project_create(actor=request.user, data=form.service_data())
+            project = services.project_create(
+                actor=request.user,
+                data=form.service_data(),
+                owner_users=form.cleaned_data["owner_usernames"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -165,7 +169,12 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, instance=project, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(actor=request.user, project=project, data=form.service_data())
+            services.project_update(
+                actor=request.user,
+                project=project,
+                data=form.service_data(),
+                owner_users=form.cleaned_data["owner_usernames"],
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:

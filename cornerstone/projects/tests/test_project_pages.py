@@ -263,3 +263,34 @@ def test_detail_query_count_is_bounded(client, cast, ledger, django_assert_max_n
     client.force_login(cast.xiaodian_admin)
     with django_assert_max_num_queries(12):
         client.get(detail(ledger.xiaodian))
+
+
+@pytest.mark.django_db
+def test_admin_gives_an_owner_account_its_project(client, cast, geo, ledger):
+    project = ledger.yingze
+    client.force_login(cast.owner)
+    assert client.get(detail(project)).status_code == 404
+
+    client.force_login(cast.taiyuan_admin)
+    form = valid_form(geo, code=project.code, name=project.name, region=geo.yingze.code)
+    form["total_investment"] = str(project.total_investment)
+    form["owner_usernames"] = "owner"
+    assert client.post(reverse("projects:edit", args=[project.pk]), form).status_code == 302
+    event = AuditEvent.objects.filter(project_id=project.pk, action="update").latest("id")
+    assert event.changes["owner_users"] == {"label": "业主账号", "before": None, "after": "owner"}
+
+    client.force_login(cast.owner)
+    assert client.get(detail(project)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_owner_accounts_must_be_existing_owners(client, cast, geo, ledger):
+    project = ledger.yingze
+    client.force_login(cast.taiyuan_admin)
+    form = valid_form(geo, code=project.code, name=project.name, region=geo.yingze.code)
+    form["owner_usernames"] = "owner, taiyuan_leader、nobody"
+    response = client.post(reverse("projects:edit", args=[project.pk]), form)
+    assert response.status_code == 400
+    message = " ".join(response.context["form"].errors["owner_usernames"])
+    assert "nobody" in message and "taiyuan_leader" in message and "owner、" not in message
+    assert not project.owner_users.exists()
