@@ -302,6 +302,16 @@ def project_steps(request: HttpRequest, project_id: int) -> list[dict[str, Any]]
 _STEP_FIELDS = {"definition": "step_code"}
 
 
+def _step_target(
+    request: HttpRequest, project_id: int, step_code: str
+) -> tuple[User, Project, StepDefinition]:
+    """The caller, the project (404 outside scope) and the step a step endpoint acts on."""
+    user = actor(request)
+    project = project_get(actor=user, pk=project_id)
+    _require_editor(user)
+    return user, project, _step_definition(step_code)
+
+
 @router.post(
     "/projects/{project_id}/steps/{step_code}/complete",
     response={200: StepResultOut, **ERRORS},
@@ -312,10 +322,7 @@ def step_complete(
     request: HttpRequest, project_id: int, step_code: str, payload: StepComplete
 ) -> dict[str, Any]:
     """Complete a step: not in the future, and only after the earlier required steps."""
-    user = actor(request)
-    project = project_get(actor=user, pk=project_id)
-    _require_editor(user)
-    definition = _step_definition(step_code)
+    user, project, definition = _step_target(request, project_id, step_code)
     with fields_renamed(_STEP_FIELDS):
         step = lifecycle_services.project_step_complete(
             actor=user,
@@ -338,10 +345,7 @@ def step_waive(
     request: HttpRequest, project_id: int, step_code: str, payload: StepReason
 ) -> dict[str, Any]:
     """Waive a step with a stated reason, so later steps may proceed."""
-    user = actor(request)
-    project = project_get(actor=user, pk=project_id)
-    _require_editor(user)
-    definition = _step_definition(step_code)
+    user, project, definition = _step_target(request, project_id, step_code)
     with fields_renamed({**_STEP_FIELDS, "waiver_reason": "reason"}):
         step = lifecycle_services.project_step_waive(
             actor=user,
@@ -363,10 +367,7 @@ def step_reopen(
     request: HttpRequest, project_id: int, step_code: str, payload: StepReason
 ) -> dict[str, Any]:
     """Undo a completion or waiver, with a reason."""
-    user = actor(request)
-    project = project_get(actor=user, pk=project_id)
-    _require_editor(user)
-    definition = _step_definition(step_code)
+    user, project, definition = _step_target(request, project_id, step_code)
     with fields_renamed({**_STEP_FIELDS, "note": "reason"}):
         step = lifecycle_services.project_step_reopen(
             actor=user,
@@ -388,10 +389,7 @@ def step_plan(
     request: HttpRequest, project_id: int, step_code: str, payload: StepPlan
 ) -> dict[str, Any]:
     """Set a step's planned date and note."""
-    user = actor(request)
-    project = project_get(actor=user, pk=project_id)
-    _require_editor(user)
-    definition = _step_definition(step_code)
+    user, project, definition = _step_target(request, project_id, step_code)
     with fields_renamed(_STEP_FIELDS):
         step = lifecycle_services.project_step_plan(
             actor=user,

@@ -1,8 +1,5 @@
 """Editing the lifecycle definitions: who may, what it changes, and which projects move."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -11,7 +8,6 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.core.testing.factories import ProjectFactory, UserFactory
 from cornerstone.projects import definition_services
-from cornerstone.projects.choices import StepStatus
 from cornerstone.projects.definition_services import (
     stage_move,
     stage_update,
@@ -19,69 +15,20 @@ from cornerstone.projects.definition_services import (
     step_definition_move,
     step_definition_update,
 )
-from cornerstone.projects.lifecycle import current_stage_id
-from cornerstone.projects.lifecycle_services import (
-    project_step_complete,
+from cornerstone.projects.models import Stage, StepDefinition
+from cornerstone.projects.tests.lifecycle_helpers import (
+    assert_stages_follow_the_rules,
+    place,
+    settle,
+    stage_code,
 )
-from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition
-from cornerstone.projects.queries import lifecycle_rules
 
 pytestmark = pytest.mark.django_db
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = dt.date(2026, 11, 24)
-NON_WRITERS = ["taiyuan_leader", "xiaodian_dept", "evaluator", "owner"]
-
 
 @pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(dt.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI), tick=False)
-
-
-@pytest.fixture
-def steps():
-    """The seeded step definitions by code."""
-    return {d.code: d for d in StepDefinition.objects.all()}
-
-
-@pytest.fixture
-def stages():
-    return {s.code: s for s in Stage.objects.all()}
-
-
-def stage_code(project: Project) -> str:
-    return Project.objects.select_related("stage").get(pk=project.pk).stage.code
-
-
-def settle(project, *codes, status=StepStatus.DONE):
-    """Record steps directly (test set-up that bypasses the order rules)."""
-    for code in codes:
-        ProjectStep.objects.update_or_create(
-            project=project,
-            definition=StepDefinition.objects.get(code=code),
-            defaults={"status": status, "actual_date": TODAY},
-        )
-
-
-def place(*projects):
-    """Put projects in the stage their steps give, silently (test set-up, no audit)."""
-    rules = lifecycle_rules()
-    for project in projects:
-        statuses = dict(project.steps.values_list("definition_id", "status"))
-        Project.objects.filter(pk=project.pk).update(stage=current_stage_id(rules, statuses))
-
-
-def complete(project, steps, *codes, actor, day=TODAY):
-    for code in codes:
-        project_step_complete(actor=actor, project=project, definition=steps[code], actual_date=day)
-
-
-def assert_stages_follow_the_rules():
-    """Every project sits where lifecycle.current_stage_id puts it."""
-    rules = lifecycle_rules()
-    for project in Project.objects.all():
-        statuses = dict(project.steps.values_list("definition_id", "status"))
-        assert project.stage_id == current_stage_id(rules, statuses), project.name
+def _today(frozen_today):
+    pass
 
 
 # Editing the definitions
