@@ -12,10 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
-from cornerstone.accounts.scope import can_edit_projects, can_edit_region, project_scope_q
+from cornerstone.accounts.scope import (
+    can_edit_projects,
+    can_edit_region,
+    project_scope_q,
+    region_scope_q,
+)
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
-from cornerstone.geo.models import Region
+from cornerstone.geo.models import Department, Region
 from cornerstone.projects.choices import Milestone
 from cornerstone.projects.codes import LOCAL_CODE, local_code
 from cornerstone.projects.models import (
@@ -107,6 +112,28 @@ def _require_region(actor: User, region_code: str | None) -> None:
         raise ValidationError({"region": _("所选区划不在您的管辖范围内。")})
 
 
+def _related_scope_errors(
+    actor: User, project: Project, errors: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
+    """The linked department and bundle must be ones the actor may see, too."""
+    found: dict[str, list[str]] = {}
+    unit = project.responsible_unit_id
+    if (
+        unit is not None
+        and "responsible_unit" not in errors
+        and not Department.objects.filter(region_scope_q(actor, "region_id"), pk=unit).exists()
+    ):
+        found["responsible_unit"] = [_("所选责任单位不在您的管辖范围内。")]
+    parent = project.parent_id
+    if (
+        parent is not None
+        and "parent" not in errors
+        and not Project.objects.filter(project_scope_q(actor), pk=parent).exists()
+    ):
+        found["parent"] = [_("所选打包项目不在您的管辖范围内。")]
+    return found
+
+
 def _next_local_code(region_code: str, year: int) -> str:
     """The next free local code for a region and year."""
     prefix = f"{year:04d}-{region_code}-L"
@@ -183,6 +210,7 @@ def project_create(
     project = Project()
     errors = _apply(project, data)
     _require_region(actor, project.region_id)
+    errors.update(_related_scope_errors(actor, project, errors))
     if not project.code and "code" not in errors and project.region_id:
         project.code = _next_local_code(project.region_id, timezone.localdate().year)
     first_stage = Stage.objects.order_by("order", "id").first()
@@ -222,6 +250,7 @@ def project_update(
     before = snapshot(project, AUDITED_FIELDS)
     errors = _apply(project, data)
     _require_region(actor, project.region_id)
+    errors.update(_related_scope_errors(actor, project, errors))
     _full_clean(project, errors)
     changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
     if owner_users is not None:

@@ -393,6 +393,29 @@ def test_a_project_cannot_be_its_own_parent(cast, ledger):
     assert "parent" in excinfo.value.message_dict
 
 
+def test_linked_department_and_bundle_must_be_in_the_actors_scope(cast, geo, ledger):
+    datong_unit = DepartmentFactory(name="大同市发展和改革委员会", region=geo.datong)
+    with pytest.raises(ValidationError) as excinfo:
+        project_update(
+            actor=cast.xiaodian_admin,
+            project=ledger.xiaodian,
+            data={"responsible_unit": datong_unit, "parent": ledger.pingcheng},
+        )
+    errors = excinfo.value.message_dict
+    assert errors["responsible_unit"] == ["所选责任单位不在您的管辖范围内。"]
+    assert errors["parent"] == ["所选打包项目不在您的管辖范围内。"]
+    ledger.xiaodian.refresh_from_db()
+    assert ledger.xiaodian.responsible_unit_id is None and ledger.xiaodian.parent_id is None
+    # The province admin sees both, so may link them.
+    project_update(
+        actor=cast.province_admin,
+        project=ledger.xiaodian,
+        data={"responsible_unit": datong_unit, "parent": ledger.pingcheng},
+    )
+    ledger.xiaodian.refresh_from_db()
+    assert ledger.xiaodian.parent_id == ledger.pingcheng.pk
+
+
 # Atomicity: the audit row and the change stand or fall together.
 
 
