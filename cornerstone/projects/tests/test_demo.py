@@ -253,6 +253,8 @@ def test_if_empty_does_nothing_on_a_filled_ledger(demo: str) -> None:
     call_command("load_demo", projects=5, if_empty=True, stdout=out)
     assert "未载入演示数据" in out.getvalue()
     assert Project.objects.count() == N
+    # The logins are printed again, so that every start of bin/demo shows them.
+    assert "admin_xiaodian" in out.getvalue() and "cornerstone-demo" in out.getvalue()
 
 
 def _names_and_codes(seed: int) -> list[tuple[str, str]]:

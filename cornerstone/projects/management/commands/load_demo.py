@@ -7,11 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cornerstone.accounts.models import User
 from cornerstone.projects.demo import (
     DEMO_PASSWORD,
     Credential,
+    credentials_describe,
     demo_load,
     demo_reset,
+    demo_usernames,
 )
 from cornerstone.projects.models import Project
 
@@ -62,6 +65,7 @@ class Command(BaseCommand):
         existing = Project.objects.count()
         if existing and options["if_empty"]:
             self.stdout.write(f"台账中已有 {existing} 个项目，未载入演示数据（--if-empty）。")
+            self._existing_credentials()
             return
         if existing and not options["reset"]:
             raise CommandError(
@@ -87,6 +91,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：\n")
         self.stdout.write(credentials_table(result.credentials))
+
+    def _existing_credentials(self) -> None:
+        # bin/demo runs this on every start: the logins stay one scroll away.
+        by_name = User.objects.in_bulk(demo_usernames(), field_name="username")
+        users = {name: by_name[name] for name in demo_usernames() if name in by_name}
+        if users:
+            self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}，仅供演示）：\n")
+            self.stdout.write(credentials_table(credentials_describe(users)))
 
     def _progress(self, total: int) -> Any:
         # Small runs finish in a blink; a line per batch only helps for large ones.
