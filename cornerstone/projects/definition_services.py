@@ -153,6 +153,30 @@ def stage_update(
     return stage
 
 
+def _move_and_record(
+    *,
+    actor: User,
+    source: AuditSource,
+    items: list[_Ordered],
+    index: int,
+    offset: int,
+    summary: str,
+) -> None:
+    """Swap, renumber, re-derive the projects' stages and write one audit row."""
+    moved = items[index]
+    before = snapshot(moved, ["order"])
+    type(moved).objects.bulk_update(_swap(items, index, offset), ["order"])
+    count = project_stages_recompute(actor=actor, source=source, reason=summary)
+    audit_record(
+        actor=actor,
+        source=source,
+        action=AuditAction.UPDATE,
+        obj=moved,
+        summary=_moved_note(summary, count),
+        changes={**diff(moved, before, snapshot(moved, ["order"])), **_moved_change(count)},
+    )
+
+
 @transaction.atomic
 def stage_move(
     *, actor: User, stage: Stage, offset: int, source: AuditSource = AuditSource.PAGE
@@ -168,22 +192,14 @@ def stage_move(
     index = _index_of(stages, stage)
     if not 0 <= index + offset < len(stages):
         return
-    moved, neighbour = stages[index], stages[index + offset]
-    before = snapshot(moved, ["order"])
-    Stage.objects.bulk_update(_swap(stages, index, offset), ["order"])
+    neighbour = stages[index + offset].name
     summary = (
         _("将阶段“%(stage)s”上移至“%(other)s”之前")
         if offset < 0
         else _("将阶段“%(stage)s”下移至“%(other)s”之后")
-    ) % {"stage": moved.name, "other": neighbour.name}
-    count = project_stages_recompute(actor=actor, source=source, reason=summary)
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.UPDATE,
-        obj=moved,
-        summary=_moved_note(summary, count),
-        changes={**diff(moved, before, snapshot(moved, ["order"])), **_moved_change(count)},
+    ) % {"stage": stage.name, "other": neighbour}
+    _move_and_record(
+        actor=actor, source=source, items=stages, index=index, offset=offset, summary=summary
     )
 
 
@@ -328,20 +344,12 @@ def step_definition_move(
     index = next(i for i, d in enumerate(steps) if d.pk == definition.pk)
     if not 0 <= index + offset < len(steps):
         return
-    moved, neighbour = steps[index], steps[index + offset]
-    before = snapshot(moved, ["order"])
-    StepDefinition.objects.bulk_update(_swap(steps, index, offset), ["order"])
+    neighbour = steps[index + offset].name
     summary = (
         _("将环节“%(step)s”上移至“%(other)s”之前")
         if offset < 0
         else _("将环节“%(step)s”下移至“%(other)s”之后")
-    ) % {"step": moved.name, "other": neighbour.name}
-    count = project_stages_recompute(actor=actor, source=source, reason=summary)
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.UPDATE,
-        obj=moved,
-        summary=_moved_note(summary, count),
-        changes={**diff(moved, before, snapshot(moved, ["order"])), **_moved_change(count)},
+    ) % {"step": steps[index].name, "other": neighbour}
+    _move_and_record(
+        actor=actor, source=source, items=steps, index=index, offset=offset, summary=summary
     )
