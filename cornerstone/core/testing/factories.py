@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -88,3 +89,24 @@ class ProjectFactory(DjangoModelFactory):
     owner_org = factory.Sequence(lambda n: f"测试业主有限公司{n}")
     total_investment = Decimal("12000.00")
     stage = factory.LazyFunction(lambda: Stage.objects.order_by("order", "id").first())
+
+
+def project_form_data(geo: Any, **overrides: str) -> dict[str, str]:
+    """A valid create/edit form for a new-start project in 小店区 (the ``geo`` fixture)."""
+    data = {
+        "code": "",
+        "name": "半导体硅材料产业园项目",
+        "tier": "city",
+        "category": "industry",
+        "kind": "new",
+        "region": geo.xiaodian.code,
+        "industry": geo.electronics.code,
+        "owner_org": "山西晶硅科技有限公司",
+        "total_investment": "250000",
+        "completed_before_year": "0",
+        "stats_inclusion": "none",
+        "planned_start_date": "2027-03-01",
+        "planned_completion_date": "2028-12-31",
+    }
+    data.update(overrides)
+    return data

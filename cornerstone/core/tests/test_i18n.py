@@ -22,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation.template import templatize
 
+from cornerstone.core.testing.factories import project_form_data
 from cornerstone.projects.models import Project
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
@@ -36,26 +37,6 @@ def switch_language(client, language: str, next_url: str = "/projects/"):
     assert response.status_code == 302
     assert response.url == next_url
     return response
-
-
-def project_form(geo, **overrides: str) -> dict[str, str]:
-    data = {
-        "code": "",
-        "name": "半导体硅材料产业园项目",
-        "tier": "city",
-        "category": "industry",
-        "kind": "new",
-        "region": geo.xiaodian.code,
-        "industry": geo.electronics.code,
-        "owner_org": "山西晶硅科技有限公司",
-        "total_investment": "250000",
-        "completed_before_year": "0",
-        "stats_inclusion": "none",
-        "planned_start_date": "2027-03-01",
-        "planned_completion_date": "2028-12-31",
-    }
-    data.update(overrides)
-    return data
 
 
 # The ledger page in either language.
@@ -157,14 +138,14 @@ def test_service_validation_error_follows_the_language(
     client.force_login(cast.xiaodian_admin)
     url = reverse("projects:create")
 
-    response = client.post(url, project_form(geo, **overrides))
+    response = client.post(url, project_form_data(geo, **overrides))
     content = response.content.decode()
     assert response.status_code == 400
     assert chinese in content
     assert english not in content
 
     switch_language(client, "en", url)
-    response = client.post(url, project_form(geo, **overrides))
+    response = client.post(url, project_form_data(geo, **overrides))
     content = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="form-errors"' in content
@@ -178,7 +159,7 @@ def test_service_validation_error_follows_the_language(
 def test_success_message_after_create_is_english(client, cast, geo):
     client.force_login(cast.xiaodian_admin)
     switch_language(client, "en", reverse("projects:create"))
-    response = client.post(reverse("projects:create"), project_form(geo), follow=True)
+    response = client.post(reverse("projects:create"), project_form_data(geo), follow=True)
     assert "Project “半导体硅材料产业园项目” has been created." in response.content.decode()
 
 

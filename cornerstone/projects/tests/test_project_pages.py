@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cornerstone.core.models import AuditEvent
+from cornerstone.core.testing.factories import project_form_data
 from cornerstone.projects.models import Project, ProjectStep, StepDefinition
 
 TODAY = dt.date(2026, 11, 24)
@@ -21,26 +22,6 @@ def detail(project):
 def step_url(project, code, action):
     definition = StepDefinition.objects.get(code=code)
     return reverse("projects:step-action", args=[project.pk, definition.pk, action])
-
-
-def valid_form(geo, **overrides):
-    data = {
-        "code": "",
-        "name": "半导体硅材料产业园项目",
-        "tier": "city",
-        "category": "industry",
-        "kind": "new",
-        "region": geo.xiaodian.code,
-        "industry": geo.electronics.code,
-        "owner_org": "山西晶硅科技有限公司",
-        "total_investment": "250000",
-        "completed_before_year": "0",
-        "stats_inclusion": "none",
-        "planned_start_date": "2027-03-01",
-        "planned_completion_date": "2028-12-31",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.django_db
@@ -92,9 +73,10 @@ def test_readers_cannot_write(client, cast, ledger, geo, user):
     client.force_login(getattr(cast, user))
     project = ledger.xiaodian
     assert client.get(reverse("projects:create")).status_code == 403
-    assert client.post(reverse("projects:create"), valid_form(geo)).status_code == 403
+    assert client.post(reverse("projects:create"), project_form_data(geo)).status_code == 403
     assert (
-        client.post(reverse("projects:edit", args=[project.pk]), valid_form(geo)).status_code == 403
+        client.post(reverse("projects:edit", args=[project.pk]), project_form_data(geo)).status_code
+        == 403
     )
     response = client.post(
         step_url(project, "conception", "complete"), {"actual_date": "2026-01-01"}
@@ -111,7 +93,7 @@ def test_readers_cannot_write(client, cast, ledger, geo, user):
 @pytest.mark.django_db
 def test_create_project_gets_a_local_code_and_an_audit_row(client, cast, geo):
     client.force_login(cast.xiaodian_admin)
-    response = client.post(reverse("projects:create"), valid_form(geo))
+    response = client.post(reverse("projects:create"), project_form_data(geo))
     project = Project.objects.get(name="半导体硅材料产业园项目")
     assert response.status_code == 302
     assert response.url == detail(project)
@@ -146,7 +128,7 @@ def test_create_rejects_bad_input_naming_the_field(
 ):
     client.force_login(cast.xiaodian_admin)
     before = (Project.objects.count(), AuditEvent.objects.count())
-    response = client.post(reverse("projects:create"), valid_form(geo, **overrides))
+    response = client.post(reverse("projects:create"), project_form_data(geo, **overrides))
     assert response.status_code == 400
     form = response.context["form"]
     assert field in form.errors
@@ -158,7 +140,9 @@ def test_create_rejects_bad_input_naming_the_field(
 @pytest.mark.django_db
 def test_duplicate_code_is_refused(client, cast, geo, ledger):
     client.force_login(cast.province_admin)
-    response = client.post(reverse("projects:create"), valid_form(geo, code=ledger.yingze.code))
+    response = client.post(
+        reverse("projects:create"), project_form_data(geo, code=ledger.yingze.code)
+    )
     assert response.status_code == 400
     assert "项目代码已存在" in " ".join(response.context["form"].errors["code"])
 
@@ -167,7 +151,7 @@ def test_duplicate_code_is_refused(client, cast, geo, ledger):
 def test_edit_records_before_and_after(client, cast, geo, ledger):
     project = ledger.xiaodian
     client.force_login(cast.taiyuan_admin)
-    form = valid_form(geo, code=project.code, name=project.name, total_investment="160000")
+    form = project_form_data(geo, code=project.code, name=project.name, total_investment="160000")
     response = client.post(reverse("projects:edit", args=[project.pk]), form)
     assert response.status_code == 302
     project.refresh_from_db()
@@ -186,7 +170,7 @@ def test_edit_records_before_and_after(client, cast, geo, ledger):
 def test_edit_cannot_move_a_project_out_of_scope(client, cast, geo, ledger):
     project = ledger.xiaodian
     client.force_login(cast.xiaodian_admin)
-    form = valid_form(geo, code=project.code, name=project.name, region=geo.yingze.code)
+    form = project_form_data(geo, code=project.code, name=project.name, region=geo.yingze.code)
     response = client.post(reverse("projects:edit", args=[project.pk]), form)
     assert response.status_code == 400
     project.refresh_from_db()
@@ -272,7 +256,7 @@ def test_admin_gives_an_owner_account_its_project(client, cast, geo, ledger):
     assert client.get(detail(project)).status_code == 404
 
     client.force_login(cast.taiyuan_admin)
-    form = valid_form(geo, code=project.code, name=project.name, region=geo.yingze.code)
+    form = project_form_data(geo, code=project.code, name=project.name, region=geo.yingze.code)
     form["total_investment"] = str(project.total_investment)
     form["owner_usernames"] = "owner"
     assert client.post(reverse("projects:edit", args=[project.pk]), form).status_code == 302
@@ -287,7 +271,7 @@ def test_admin_gives_an_owner_account_its_project(client, cast, geo, ledger):
 def test_owner_accounts_must_be_existing_owners(client, cast, geo, ledger):
     project = ledger.yingze
     client.force_login(cast.taiyuan_admin)
-    form = valid_form(geo, code=project.code, name=project.name, region=geo.yingze.code)
+    form = project_form_data(geo, code=project.code, name=project.name, region=geo.yingze.code)
     form["owner_usernames"] = "owner, taiyuan_leader、nobody"
     response = client.post(reverse("projects:edit", args=[project.pk]), form)
     assert response.status_code == 400
