@@ -16,11 +16,8 @@ from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.models import Department, Industry, Region, Zone
 from cornerstone.projects.models import Project
 from cornerstone.projects.queries import projects_visible
-from cornerstone.projects.services import EDITABLE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# The form edits everything the service accepts except the parent, which is entered by code.
-FORM_FIELDS = [f for f in EDITABLE_FIELDS if f != "parent"]
 SECTIONS = [
     (_("基本信息"), ["code", "name", "tier", "category", "kind", "construction_nature"]),
     (_("建设地点"), ["region", "zone", "site_address", "longitude", "latitude"]),
@@ -76,6 +73,9 @@ SECTIONS = [
         ["stats_inclusion", "stats_inclusion_date", "accepted", "acceptance_date"],
     ),
 ]
+
+# The form edits everything the service accepts except the parent, which is entered by code.
+FORM_FIELDS = [name for _title, names in SECTIONS for name in names]
 
 
 class RegionChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

@@ -10,7 +10,9 @@ from django.urls import reverse
 
 from cornerstone.core.models import AuditEvent
 from cornerstone.core.testing.factories import project_form_data
+from cornerstone.projects.forms import FORM_FIELDS
 from cornerstone.projects.models import Project, ProjectStep, StepDefinition
+from cornerstone.projects.services import EDITABLE_FIELDS
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -278,3 +280,9 @@ def test_owner_accounts_must_be_existing_owners(client, cast, geo, ledger):
     message = " ".join(response.context["form"].errors["owner_usernames"])
     assert "nobody" in message and "taiyuan_leader" in message and "owner、" not in message
     assert not project.owner_users.exists()
+
+
+def test_the_form_sections_list_every_editable_field_once():
+    # The form's fields come from its sections; one the service accepts but no section
+    # lists would never be shown or saved.
+    assert sorted(FORM_FIELDS) == sorted(f for f in EDITABLE_FIELDS if f != "parent")
