@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from cornerstone.accounts.scope import (
 )
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
+from cornerstone.core.validation import full_clean_or_raise, values_apply
 from cornerstone.geo.models import Department, Region
 from cornerstone.projects.choices import Milestone
 from cornerstone.projects.codes import LOCAL_CODE, local_code
@@ -147,55 +148,6 @@ def _next_local_code(region_code: str, year: int) -> str:
     return local_code(year=year, region=region_code, sequence=sequence)
 
 
-def _apply(project: Project, data: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Set the given fields; return the messages of values that cannot be used.
-
-    A value that cannot be converted (text for an amount, a region code that does not
-    exist) is reported and left unset, so the model's cross-field rules never compare
-    text with numbers or look up a missing row.
-    """
-    unknown = set(data) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("该字段不可修改。") for name in sorted(unknown)})
-    errors: dict[str, list[str]] = {}
-    for name, value in data.items():
-        field = Project._meta.get_field(name)
-        assert isinstance(field, models.Field)
-        if isinstance(value, models.Model):
-            value = value.pk
-        if field.is_relation and value == "":
-            value = None
-        if value is None and not field.null and field.empty_strings_allowed:
-            value = ""  # text columns keep "not given" as an empty string, never NULL
-        try:
-            value = field.to_python(value)
-            if (
-                field.is_relation
-                and value is not None
-                and not field.related_model._default_manager.filter(pk=value).exists()  # type: ignore[union-attr]
-            ):
-                raise ValidationError(
-                    _("%(field)s“%(value)s”不存在。")
-                    % {"field": field.verbose_name, "value": value}
-                )
-        except ValidationError as exc:
-            errors[name] = exc.messages
-            continue
-        setattr(project, field.attname, value)
-    return errors
-
-
-def _full_clean(project: Project, errors: dict[str, list[str]]) -> None:
-    """Validate the project and raise every problem at once, the unusable values included."""
-    try:
-        project.full_clean(exclude=set(errors))
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
-
-
 @transaction.atomic
 def project_create(
     *,
@@ -208,7 +160,7 @@ def project_create(
     require_editor(actor)
     owner_users = list(owner_users)
     project = Project()
-    errors = _apply(project, data)
+    errors = values_apply(project, data, EDITABLE_FIELDS)
     _require_region(actor, project.region_id)
     errors.update(_related_scope_errors(actor, project, errors))
     if not project.code and "code" not in errors and project.region_id:
@@ -217,7 +169,7 @@ def project_create(
     if first_stage is None:
         raise ValidationError(_("尚未配置生命周期阶段。"))
     project.stage = first_stage
-    _full_clean(project, errors)
+    full_clean_or_raise(project, errors)
     project.save()
     project.owner_users.set(owner_users)
     after = snapshot(project, AUDITED_FIELDS)
@@ -248,10 +200,10 @@ def project_update(
     require_editor(actor, project)
     project = Project.objects.select_for_update().get(pk=project.pk)
     before = snapshot(project, AUDITED_FIELDS)
-    errors = _apply(project, data)
+    errors = values_apply(project, data, EDITABLE_FIELDS)
     _require_region(actor, project.region_id)
     errors.update(_related_scope_errors(actor, project, errors))
-    _full_clean(project, errors)
+    full_clean_or_raise(project, errors)
     changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
     if owner_users is not None:
         owner_users = list(owner_users)
