@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "cornerstone.geo",
     "cornerstone.accounts",
     "cornerstone.projects",
+    "cornerstone.plans",
     "cornerstone.api",
 ]
 

@@ -78,3 +78,16 @@ def can_manage_lifecycle(user: User | AnonymousUser) -> bool:
         return True
     region_id = getattr(user, "region_id", None)
     return region_id is not None and level_of(region_id) == RegionLevel.PROVINCE
+
+
+def can_edit_plans(user: User | AnonymousUser) -> bool:
+    """Whether the user may write plans, milestones and tasks of the projects they see.
+
+    Admins plan for their region; an owner account plans its own projects, as owners
+    fill in their monthly plans on the platforms this replaces.
+    """
+    return (
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role in (Role.ADMIN, Role.OWNER))
+    )
