@@ -14,5 +14,7 @@ def permissions(request: HttpRequest) -> dict[str, Any]:
         "perms_ui": {
             "edit_projects": can_edit_projects(user),
             "manage_lifecycle": can_manage_lifecycle(user),
+            # Region-wide pages need a region: an owner account has none.
+            "region_pages": user.is_superuser or getattr(user, "region_id", None) is not None,
         }
     }

@@ -71,3 +71,11 @@ def query_with(context: dict[str, Any], **changes: Any) -> str:
 def elided_pages(paginator: Any, number: int) -> Any:
     """Page numbers around the current one, with ellipses (1 … 4 5 6 … 20)."""
     return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    """Render an amount with separators and no unit, for tables headed with their unit."""
+    if value is None:
+        return ""
+    return money.group_digits(value)

@@ -27,6 +27,7 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.models import Region
+from cornerstone.plans.demo import demo_plans_load
 from cornerstone.projects.demo import names
 from cornerstone.projects.demo.generator import Draft, Generator, OwnerSlot
 from cornerstone.projects.demo.world import (
@@ -190,15 +191,18 @@ def demo_load(
         written += size
         if progress:
             progress(f"  项目 {written}/{projects}（{time.monotonic() - began:.1f} 秒）")
+    plans, scheduled = demo_plans_load(today=gen.today, seed=seed)
+    if progress:
+        progress(f"  投资计划 {plans} 个年度，倒排工期 {scheduled} 个项目")
     credentials = credentials_describe(users)
     return DemoResult(written, steps, credentials, time.monotonic() - began)
 
 
 ROLE_SEES = {
-    Role.ADMIN: "本级及下辖 {n} 个项目，可新建、编辑、推进环节",
+    Role.ADMIN: "本级及下辖 {n} 个项目，可新建、编辑、推进环节、编制计划",
     Role.LEADER: "本级及下辖 {n} 个项目（只读）",
     Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），所属{dept}",
-    Role.OWNER: "本单位 {n} 个项目（只读）",
+    Role.OWNER: "本单位 {n} 个项目（台账只读，可填报计划和任务）",
     Role.EVALUATOR: "本级及下辖 {n} 个项目（只读）",
 }
 

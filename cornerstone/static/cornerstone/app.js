@@ -3,3 +3,14 @@ document.addEventListener("change", (event) => {
   const el = event.target;
   if (el.matches("select[data-autosubmit]")) el.form.requestSubmit();
 });
+
+// A destructive button asks first: <button data-confirm="…">.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+});
+
+// <button data-print> prints the page (the wall chart's A3 sheet).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});
