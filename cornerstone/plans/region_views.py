@@ -78,7 +78,9 @@ def _xlsx_response(write: Callable[[BinaryIO], None], filename: str) -> FileResp
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     write(spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"  # scoped to the user who asked
+    return response
 
 
 @login_required
