@@ -35,7 +35,8 @@ A task's *span* is ``EF − ES``: the duration, or for a task with actual dates 
 actual dates make it.
 
 **Backward pass** (reverse topological order). The project's bound ``B`` is the end
-ordinal of ``deadline``, or without one the network's early finish (the largest EF).
+ordinal of ``deadline``, or without one the largest EF of the unfinished tasks (of all
+tasks if every one is finished).
 ``LF = min(B, end(task deadline), LS(s) − lag for each FS successor s)``, then
 ``LS = min(LF − span, LS(s) − lag for each SS successor s)`` and ``LF = LS + span``
 (so an SS successor that pulls the start earlier pulls the finish with it).
@@ -340,7 +341,11 @@ def schedule_compute(
 
     # Backward pass: each task, once its late start is known, pushes its limits onto its
     # predecessors, which come later in reverse topological order.
-    bound = end_ordinal(deadline) if deadline is not None else max(ef)
+    if deadline is not None:
+        bound = end_ordinal(deadline)
+    else:
+        # When the remaining work can finish: finished tasks' past dates do not count.
+        bound = max([f for f, done in zip(ef, finished, strict=True) if not done] or ef)
     lf_limit = [bound] * n
     for i, task in enumerate(tasks):
         if task.deadline is not None:
