@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,6 +50,14 @@ def _month_label(month: int) -> str:
 
 def _amount(value: Any, field: str, errors: dict[str, list[str]]) -> Decimal | None:
     """Read an amount in 万元 (units and separators allowed), not negative."""
+    try:
+        exact = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        exact = None  # has a unit or is not a number: parse_wan decides
+    if exact is not None and exact.is_finite() and exact != exact.quantize(Decimal("0.01")):
+        # Rounding would let months that do not add up pass as adding up.
+        errors.setdefault(field, []).append(_("最多保留两位小数。"))
+        return None
     try:
         amount = parse_wan(value)
     except ValueError:

@@ -24,6 +24,20 @@ ENDPOINTS = {
     ("get", "/api/v1/regions"),
     ("get", "/api/v1/industries"),
     ("get", "/api/v1/stages"),
+    ("get", "/api/v1/projects/{project_id}/plans"),
+    ("put", "/api/v1/projects/{project_id}/plans/{year}"),
+    ("delete", "/api/v1/projects/{project_id}/plans/{year}"),
+    ("get", "/api/v1/projects/{project_id}/milestones"),
+    ("post", "/api/v1/projects/{project_id}/milestones"),
+    ("patch", "/api/v1/milestones/{milestone_id}"),
+    ("delete", "/api/v1/milestones/{milestone_id}"),
+    ("get", "/api/v1/projects/{project_id}/tasks"),
+    ("post", "/api/v1/projects/{project_id}/tasks"),
+    ("patch", "/api/v1/tasks/{task_id}"),
+    ("delete", "/api/v1/tasks/{task_id}"),
+    ("put", "/api/v1/projects/{project_id}/schedule/target"),
+    ("delete", "/api/v1/projects/{project_id}/schedule/target"),
+    ("get", "/api/v1/projects/{project_id}/schedule"),
 }
 
 

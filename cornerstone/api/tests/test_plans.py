@@ -287,11 +287,6 @@ def test_bad_plan_is_400_naming_the_field_and_saves_nothing(
     assert plans_state() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plans.services._amount reads amounts with core.money.parse_wan, which rounds "
-    "to the cent: twelve months of 100.004 (1,200.048) pass as adding up to 1,200",
-)
 def test_amounts_finer_than_a_cent_are_refused_not_rounded(api_as, cast, ledger):
     before = plans_state()
     response = put(
