@@ -37,6 +37,7 @@ from cornerstone.core.testing.factories import (
     region,
 )
 from cornerstone.geo.models import Department, Industry, Region, Zone
+from cornerstone.plans.loaders import calendar_days_load
 from cornerstone.projects.defaults import seed_lifecycle
 from cornerstone.projects.models import Project, Stage, StepDefinition
 
@@ -201,8 +202,10 @@ def chromium() -> Iterator[Browser]:
 @pytest.fixture
 def browser_context(chromium: Browser, live_server: Any) -> Iterator[BrowserContext]:
     """A fresh browser profile pointed at the live server, in Chinese."""
-    # A transactional test starts from an emptied database: put the default lifecycle back.
+    # A transactional test starts from an emptied database: put the default lifecycle and
+    # the holiday calendar back.
     seed_lifecycle(Stage, StepDefinition)
+    calendar_days_load()
     context = chromium.new_context(base_url=live_server.url, locale="zh-CN")
     context.set_default_timeout(10_000)
     yield context

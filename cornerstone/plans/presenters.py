@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cornerstone.plans.queries import MilestoneRow, ProjectSchedule, SCurve
 
@@ -20,17 +21,18 @@ def wallchart_labels() -> dict[str, str]:
         "planned": _("计划"),
         "actual": _("实际"),
         "critical": _("关键路径"),
-        "milestone": _("节点"),
+        "milestone": pgettext("wall chart", "节点"),
         "today": _("今天"),
         "deadline": _("完成时限"),
         "plan_cumulative": _("累计计划投资"),
         "actual_cumulative": _("累计完成投资"),
         "unit": _("万元"),
         "float": _("总时差"),
+        "late": _("逾期或应开未开"),
         "days": _("个工作日"),
-        "view_day": _("日"),
-        "view_week": _("周"),
-        "view_month": _("月"),
+        "view_day": pgettext("gantt scale", "日"),
+        "view_week": pgettext("gantt scale", "周"),
+        "view_month": pgettext("gantt scale", "月"),
     }
 
 

@@ -71,10 +71,10 @@ def _department_errors(actor: User, project: Project, task: Task) -> dict[str, l
 def _date_errors(task: Task) -> dict[str, list[str]]:
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
-    for name in ("actual_start", "actual_finish"):
-        value = getattr(task, name)
-        if value is not None and value > today:
-            errors[name] = [_("实际日期不能晚于今天。")]
+    if task.actual_start is not None and task.actual_start > today:
+        errors["actual_start"] = [_("实际开始日期不能晚于今天。")]
+    if task.actual_finish is not None and task.actual_finish > today:
+        errors["actual_finish"] = [_("实际完成日期不能晚于今天。")]
     if task.actual_finish is not None and task.actual_start is None:
         errors.setdefault("actual_start", []).append(_("已完成的任务需填写实际开始日期。"))
     elif (

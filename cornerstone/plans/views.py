@@ -336,7 +336,7 @@ def schedule_target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("倒排工期时限已保存。"))
             if target.deadline < timezone.localdate() and project.actual_start_date is None:
-                messages.warning(request, _("完成时限早于今天，而项目尚未开工。"))
+                messages.warning(request, _("完成时限已过，而项目尚未开工。"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("plans:project", pk=project.pk)

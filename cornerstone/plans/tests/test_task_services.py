@@ -103,7 +103,7 @@ def test_actual_dates_are_checked(cast, ledger):
     assert "actual_start" in caught.value.message_dict
     with pytest.raises(ValidationError) as caught:
         _task(admin, ledger.xiaodian, "甲", actual_start="2026-11-25")
-    assert caught.value.message_dict["actual_start"] == ["实际日期不能晚于今天。"]
+    assert caught.value.message_dict["actual_start"] == ["实际开始日期不能晚于今天。"]
     with pytest.raises(ValidationError) as caught:
         _task(admin, ledger.xiaodian, "甲", actual_start="2026-11-10", actual_finish="2026-11-01")
     assert "actual_finish" in caught.value.message_dict
