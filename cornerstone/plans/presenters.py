@@ -20,6 +20,8 @@ def wallchart_labels() -> dict[str, str]:
     return {
         "planned": _("计划"),
         "actual": _("实际"),
+        "actual_suffix": _("（实际）"),
+        "separator": pgettext("label separator", "："),
         "critical": _("关键路径"),
         "milestone": pgettext("wall chart", "节点"),
         "today": _("今天"),

@@ -171,7 +171,7 @@
         const actualId = id + "-a";
         rows.push({
           id: actualId,
-          name: escapeHtml((t.name || "") + "（" + labels.actual + "）"),
+          name: escapeHtml((t.name || "") + (labels.actual_suffix || "（" + labels.actual + "）")),
           start: isoDate(actualStart), end: isoDate(actualEnd),
           custom_class: "wc-act" + (t.late ? "-late" : ""), progress: 0, dependencies: [],
         });
@@ -377,17 +377,17 @@
       const line = (text, cls) => details.appendChild(el("div", cls || "", text));
       if (row.kind === "milestone") {
         subtitle.appendChild(el("span", "wc-pop-status wc-pop-" + row.status, item.status_label || ""));
-        line(labels.milestone + "：" + item.date);
+        line(labels.milestone + (labels.separator || "：") + item.date);
         return undefined;
       }
       if (item.critical) subtitle.appendChild(el("span", "wc-pop-crit", labels.critical));
       if (item.late) subtitle.appendChild(el("span", "wc-pop-late", labels.late));
-      line(labels.planned + "：" + item.start + " — " + item.finish);
+      line(labels.planned + (labels.separator || "：") + item.start + " — " + item.finish);
       if (item.actual_start) {
-        line(labels.actual + "：" + item.actual_start + " — " + (item.actual_finish || labels.today));
+        line(labels.actual + (labels.separator || "：") + item.actual_start + " — " + (item.actual_finish || labels.today));
       }
       if (item.float !== null && item.float !== undefined) {
-        line(labels.float + "：" + item.float + " " + labels.days);
+        line(labels.float + (labels.separator || "：") + item.float + " " + labels.days);
       }
       const who = [item.department, item.person].filter(Boolean).join(" · ");
       if (who) line(who);
@@ -415,7 +415,7 @@
       const status = STATUSES.indexOf(m.status) >= 0 ? m.status : "pending";
       if (seen.has(status)) return;
       seen.add(status);
-      key("wc-swatch-ms wc-swatch-ms-" + status, labels.milestone + "：" + (m.status_label || status));
+      key("wc-swatch-ms wc-swatch-ms-" + status, labels.milestone + (labels.separator || "：") + (m.status_label || status));
     });
     key("wc-swatch-today", labels.today + " " + ctx.todayIso);
     if (ctx.deadline) key("wc-swatch-deadline", labels.deadline + " " + isoDate(ctx.deadline));
