@@ -211,6 +211,10 @@ def test_two_task_cycle(cn: WorkCalendar) -> None:
             "任务“浇筑”的实际完成日期早于实际开始日期",
         ),
         (TaskInput("a", "浇筑", 2), "任务“浇筑”的标识重复：'a'"),
+        (
+            TaskInput("b", "浇筑", 2, (Dependency("a", "FF"),)),  # type: ignore[arg-type]
+            "任务“浇筑”的依赖类型无效：'FF'",
+        ),
     ],
 )
 def test_bad_input_names_the_task(cn: WorkCalendar, task: TaskInput, message: str) -> None:
