@@ -95,6 +95,24 @@ def _weekdays_before(day_number: int) -> int:
     return 5 * weeks + min(rest, 5)
 
 
+@dataclass(frozen=True)
+class _Tables:
+    """Lookups over the day numbers [lo, hi), replaced whole when they grow.
+
+    One object, swapped in one assignment, so that a calendar shared between threads
+    never shows a reader half-old, half-new tables.
+    """
+
+    lo: int
+    hi: int
+    cum: list[int]  # cum[i] = start ordinal of day lo + i (one more entry, for hi itself)
+    first: int  # the ordinal of days[0]
+    days: list[dt.date]  # days[j] = the working day with ordinal first + j
+
+
+_EMPTY = _Tables(0, 0, [], 0, [])
+
+
 class WorkCalendar:
     """Working days: Mon–Fri except holidays, and the weekend days listed as workdays."""
 
@@ -113,14 +131,7 @@ class WorkCalendar:
         # a weekend is a day off anyway, a "workday" on a weekday is worked anyway.
         self._extra_off = sorted(n for n in holiday_numbers if (n - _EPOCH) % 7 < 5)
         self._extra_on = sorted(n for n in workday_numbers if (n - _EPOCH) % 7 >= 5)
-        # Lookup tables over the day numbers [_lo, _hi):
-        #   _cum[i]   = start ordinal of day _lo + i (one more entry, for _hi itself)
-        #   _days[j]  = the working day with ordinal _first + j, as a date
-        self._lo = 0
-        self._hi = 0
-        self._cum: list[int] = []
-        self._first = 0
-        self._days: list[dt.date] = []
+        self._tables = _EMPTY
 
     @classmethod
     def from_days(cls, days: Iterable[CalendarDay]) -> WorkCalendar:
@@ -147,8 +158,15 @@ class WorkCalendar:
             + bisect_left(self._extra_on, day_number)
         )
 
-    def _build(self, lo: int, hi: int) -> None:
-        """(Re)build the tables over the day numbers [lo, hi); ordinals do not change."""
+    def _cover_days(self, lo: int, hi: int) -> _Tables:
+        """Tables covering the day numbers [lo, hi] (with margin); ordinals never change."""
+        tables = self._tables
+        if tables.cum and tables.lo <= lo and hi < tables.hi:
+            return tables
+        lo -= _MARGIN_DAYS
+        hi += _MARGIN_DAYS
+        if tables.cum:
+            lo, hi = min(lo, tables.lo), max(hi, tables.hi)
         ordinal = self._ordinal_closed_form(lo)
         cum = [0] * (hi - lo + 1)
         days: list[dt.date] = []
@@ -161,61 +179,57 @@ class WorkCalendar:
                 ordinal += 1
             weekday = weekday + 1 if weekday < 6 else 0
         cum[hi - lo] = ordinal
-        self._lo, self._hi, self._cum = lo, hi, cum
-        self._first = cum[0]
-        self._days = days
-
-    def _cover_days(self, lo: int, hi: int) -> None:
-        """Make the tables cover the day numbers [lo, hi]."""
-        if self._cum and self._lo <= lo and hi < self._hi:
-            return
-        new_lo = lo - _MARGIN_DAYS
-        new_hi = hi + _MARGIN_DAYS
-        if self._cum:
-            new_lo = min(new_lo, self._lo)
-            new_hi = max(new_hi, self._hi)
-        self._build(new_lo, new_hi)
+        tables = _Tables(lo, hi, cum, cum[0], days)
+        self._tables = tables
+        return tables
 
     def start_ordinal(self, day: dt.date) -> int:
         """Ordinal of ``day`` if working, else of the next working day (working days before it)."""
-        i = day.toordinal() - self._lo
-        if not (0 <= i < len(self._cum)):
-            self._cover_days(day.toordinal(), day.toordinal())
-            i = day.toordinal() - self._lo
-        return self._cum[i]
+        number = day.toordinal()
+        tables = self._tables
+        i = number - tables.lo
+        if not (0 <= i < len(tables.cum)):
+            tables = self._cover_days(number, number)
+            i = number - tables.lo
+        return tables.cum[i]
 
     def end_ordinal(self, day: dt.date) -> int:
         """Exclusive end: one past the ordinal of ``day`` if working, else of the previous one."""
-        i = day.toordinal() + 1 - self._lo
-        if not (0 <= i < len(self._cum)):
-            self._cover_days(day.toordinal(), day.toordinal() + 1)
-            i = day.toordinal() + 1 - self._lo
-        return self._cum[i]
+        number = day.toordinal() + 1
+        tables = self._tables
+        i = number - tables.lo
+        if not (0 <= i < len(tables.cum)):
+            tables = self._cover_days(number, number)
+            i = number - tables.lo
+        return tables.cum[i]
 
     def dates_of_ordinals(self, first: int, stop: int) -> list[dt.date]:
         """The working days with ordinals in [first, stop), in order."""
         if stop <= first:
             return []
+        tables = self._tables
         while True:
-            if self._cum and self._first <= first and stop <= self._first + len(self._days):
-                return self._days[first - self._first : stop - self._first]
-            if not self._cum:
+            if tables.cum and tables.first <= first and stop <= tables.first + len(tables.days):
+                return tables.days[first - tables.first : stop - tables.first]
+            if not tables.cum:
                 # Five working days a week, roughly: start near the right place.
                 guess = _EPOCH + first * 7 // 5
-                self._cover_days(guess, guess)
-            elif first < self._first:
+                tables = self._cover_days(guess, guess)
+            elif first < tables.first:
                 # More than half of all days are working days in any real calendar, so
                 # twice the missing ordinals in days gets there in one step (else loop).
-                self._cover_days(self._lo - 2 * (self._first - first) - 30, self._hi - 1)
+                back = 2 * (tables.first - first) + 30
+                tables = self._cover_days(tables.lo - back, tables.hi - 1)
             else:
-                missing = stop - self._first - len(self._days)
-                self._cover_days(self._lo, self._hi + 2 * missing + 30)
+                ahead = 2 * (stop - tables.first - len(tables.days)) + 30
+                tables = self._cover_days(tables.lo, tables.hi + ahead)
 
     def date_of_ordinal(self, ordinal: int) -> dt.date:
         """The working day with this ordinal."""
-        j = ordinal - self._first
-        if 0 <= j < len(self._days):
-            return self._days[j]
+        tables = self._tables
+        j = ordinal - tables.first
+        if 0 <= j < len(tables.days):
+            return tables.days[j]
         return self.dates_of_ordinals(ordinal, ordinal + 1)[0]
 
     # ------------------------------------------------------------------ dates
