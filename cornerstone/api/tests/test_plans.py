@@ -544,7 +544,7 @@ def test_task_progress_dates(api_as, cast, ledger, network):
         ({"duration": "三天"}, "duration", "请输入整数。"),
         ({"name": ""}, "name", None),
         ({"actual_finish": "2026-11-20"}, "actual_start", "已完成的任务需填写实际开始日期。"),
-        ({"actual_start": "2026-11-25"}, "actual_start", "实际日期不能晚于今天。"),
+        ({"actual_start": "2026-11-25"}, "actual_start", "实际开始日期不能晚于今天。"),
         ({"actual_start": "2026-11-20", "actual_finish": "2026-11-19"}, "actual_finish", None),
         ({"department": 987654}, "department", None),
         ({"colour": "red"}, "colour", None),
