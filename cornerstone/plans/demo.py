@@ -26,6 +26,7 @@ from cornerstone.plans.models import (
     TaskDependency,
 )
 from cornerstone.plans.splitting import split_weighted
+from cornerstone.projects.demo import names
 from cornerstone.projects.models import Project
 
 PLANNED_PROJECTS = 3000
@@ -90,8 +91,14 @@ def _months_for(plan: InvestmentPlan, project: Project) -> list[MonthlyPlan]:
     return [MonthlyPlan(plan=plan, month=m, amount=a) for m, a in zip(MONTHS, months, strict=True)]
 
 
+def _person(rng: random.Random) -> str:
+    return rng.choice(names.SURNAMES) + "".join(
+        rng.choices(names.GIVEN_CHARS, k=rng.choice((1, 2)))
+    )
+
+
 def _network_for(
-    project: Project, today: dt.date, departments: list[Department]
+    project: Project, today: dt.date, departments: list[Department], rng: random.Random
 ) -> tuple[list[Task], list[tuple[int, int, str, int]]]:
     """The template network, its early tasks done where the project has already started."""
     started = project.actual_start_date
@@ -99,7 +106,13 @@ def _network_for(
     cursor = (started - dt.timedelta(days=180)) if started else None
     tasks = []
     for name, days, word, _links in NETWORK:
-        task = Task(project=project, name=name, duration=days, department=_pick(departments, word))
+        task = Task(
+            project=project,
+            name=name,
+            duration=days,
+            department=_pick(departments, word),
+            person=_person(rng),
+        )
         if cursor is not None:
             finish = cursor + dt.timedelta(days=days * 7 // 5)
             if cursor <= today:
@@ -138,7 +151,7 @@ def demo_plans_load(*, today: dt.date, seed: int = 2026) -> tuple[int, int]:
     pending_links = []
     targets, milestones = [], []
     for project in scheduled:
-        tasks, links = _network_for(project, today, departments.get(project.region_id, []))
+        tasks, links = _network_for(project, today, departments.get(project.region_id, []), rng)
         all_tasks.extend(tasks)
         pending_links.append((tasks, links))
         deadline = project.planned_completion_date or today + dt.timedelta(days=540)

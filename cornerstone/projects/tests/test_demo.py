@@ -21,6 +21,8 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.core.testing.factories import ProjectFactory
 from cornerstone.geo.models import Industry, Region
+from cornerstone.plans.models import InvestmentPlan, ScheduleTarget
+from cornerstone.plans.queries import project_schedule
 from cornerstone.projects.choices import Kind, Milestone, StatsInclusion, StepStatus
 from cornerstone.projects.codes import parse_project_code
 from cornerstone.projects.demo import DEMO_PASSWORD, names
@@ -307,3 +309,27 @@ def test_planned_dates_follow_the_project_rules(demo: str) -> None:
             assert project.planned_start_date is None or project.planned_start_date > dt.date(
                 today.year, 12, 31
             )
+
+
+def test_demo_plans_keep_the_plan_rules_and_every_network_schedules(demo: str) -> None:
+    today = timezone.localdate()
+    plans = list(InvestmentPlan.objects.select_related("project").prefetch_related("months"))
+    assert plans
+    for plan in plans:
+        assert sum(m.amount for m in plan.months.all()) == plan.annual_amount
+    by_project: dict[int, list[InvestmentPlan]] = {}
+    for plan in plans:
+        by_project.setdefault(plan.project_id, []).append(plan)
+    for project_plans in by_project.values():
+        project = project_plans[0].project
+        planned = sum(p.annual_amount for p in project_plans if p.year >= today.year)
+        assert planned + project.completed_before_year <= project.total_investment
+    targets = list(ScheduleTarget.objects.select_related("project"))
+    assert targets
+    for target in targets:
+        schedule = project_schedule(project=target.project, today=today)
+        assert schedule.error is None
+        assert all(
+            row.task.actual_finish is None or row.task.actual_finish < today
+            for row in schedule.rows
+        )
