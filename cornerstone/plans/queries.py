@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -282,7 +282,6 @@ class ProjectSchedule:
     error: str | None
     # A deadline already past for a project that has not started: allowed, but flagged.
     deadline_passed_unstarted: bool = False
-    critical: set[int] = field(default_factory=set)
 
 
 def _task_inputs(tasks: list[Task], links: dict[int, list[TaskDependency]]) -> list[TaskInput]:
@@ -340,7 +339,6 @@ def project_schedule(
         result=result,
         error=error,
         deadline_passed_unstarted=deadline is not None and deadline < today and not started,
-        critical={k for k, s in result.tasks.items() if s.critical} if result else set(),  # type: ignore[misc]
     )
 
 

@@ -82,7 +82,7 @@ def project_plans(request: HttpRequest, pk: int) -> HttpResponse:
             "rolling": project_rolling(project=project, today=today),
             "milestones": project_milestones(project=project, today=today),
             "schedule": schedule,
-            "chain": [names[k] for k in schedule.result.binding_chain] if schedule.result else [],  # type: ignore[index]
+            "chain": [names[k] for k in schedule.result.binding_chain] if schedule.result else [],
             "can_edit": can_edit_plans(request.user),
             "month_labels": month_labels(),
             "nav": "ledger",
