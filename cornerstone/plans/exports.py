@@ -4,144 +4,40 @@ Each function writes a whole workbook into a binary file object and knows nothin
 HTTP, so a view can hand the bytes to a response and a management command can write a
 file. The workbooks hold real values: dates are Excel dates with a ``yyyy-mm-dd``
 format and money is a number with ``#,##0.00``, so they sort, filter and sum in Excel.
-
-**Text is never a formula.** Every text cell goes through ``_Sheet.text``, which writes
-it with ``write_string`` only (never ``write``, which would turn a leading ``=`` into a
-formula) and with ``strings_to_formulas`` off for the workbook as well. A cell written
-so is a string cell (``t="s"``, or ``t="inlineStr"`` in constant-memory mode) with no
-``<f>`` element: Excel, WPS and LibreOffice show it as text and never evaluate it.
-The OWASP advice to prefix a quote (``'=…``) is for CSV, where the reader parses every
-field; in xlsx a literal ``'`` would only become part of the value (shown, sorted and
-imported back with it). What an xlsx *can* still do is let the user turn the text into a
-formula by editing the cell (F2, Enter), because Excel parses what is typed. So text
-that begins like a formula (``= + - @``, tab or carriage return) is also given the
-``quotePrefix`` cell style, the xlsx form of Excel's own leading apostrophe: the value
-stays unchanged and the cell stays text when edited.
+Text never becomes a formula: see ``cornerstone.core.xlsx``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Hashable, Iterable
+from decimal import Decimal
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from django.db.models import QuerySet
 
-from cornerstone.core.money import CENT
+from cornerstone.core.xlsx import (
+    BAD,
+    CELL,
+    CENTRE,
+    CRITICAL,
+    FLOAT,
+    GOOD,
+    HEADER,
+    NOTE,
+    TITLE,
+    TOTAL,
+    Props,
+    XlsxSheet,
+    xlsx_book,
+)
 from cornerstone.geo.models import Region
 from cornerstone.plans.choices import MilestoneStatus
 from cornerstone.plans.models import MONTHS, InvestmentPlan, Task, TaskDependency
 from cornerstone.plans.queries import MilestoneRow, ProjectSchedule, TaskRow
 from cornerstone.projects.models import Project
 
-# What a spreadsheet reads as the start of a formula (or of a DDE call) when typed.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMAT = "yyyy-mm-dd"
-MONEY_FORMAT = "#,##0.00"
-# Workbook-level belt and braces: nothing we write is ever converted behind our back.
-WORKBOOK_OPTIONS = {
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-}
 PLAN_CHUNK = 2000
-
-_Props = Mapping[str, Any]
-
-TITLE: _Props = {"bold": True, "font_size": 14, "valign": "vcenter"}
-NOTE: _Props = {"valign": "vcenter"}
-HEADER: _Props = {
-    "bold": True,
-    "bg_color": "#D9E1F2",
-    "border": 1,
-    "align": "center",
-    "valign": "vcenter",
-    "text_wrap": True,
-}
-CELL: _Props = {"border": 1, "valign": "vcenter"}
-CENTRE: _Props = {"align": "center"}
-DATE: _Props = {"num_format": DATE_FORMAT, "align": "center"}
-MONEY: _Props = {"num_format": MONEY_FORMAT}
-# Negative float (a deadline that cannot be met) shows red.
-FLOAT: _Props = {"num_format": "0;[Red]-0", "align": "center"}
-CRITICAL: _Props = {"bg_color": "#FCE4D6"}
-GOOD: _Props = {"bold": True, "font_color": "#006100"}
-BAD: _Props = {"bold": True, "font_color": "#C00000"}
-TOTAL: _Props = {"bold": True, "bg_color": "#F2F2F2"}
-QUOTE_PREFIX: _Props = {"quote_prefix": True}
-
-
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet would read ``text`` as a formula if it were typed in."""
-    return text.startswith(FORMULA_TRIGGERS)
-
-
-def _money(value: Decimal | None) -> float:
-    """An amount for a cell: rounded to the cent as a Decimal, a float only at the end."""
-    return float((value or Decimal(0)).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-class _Sheet:
-    """A worksheet with formats built on demand from layered properties, cached."""
-
-    def __init__(self, book: Any, name: str, cache: dict[tuple[Any, ...], Any]) -> None:
-        self.book = book
-        self.sheet = book.add_worksheet(name)
-        self._cache = cache
-        self._by_layers: dict[tuple[int, ...], tuple[tuple[_Props, ...], Any]] = {}
-
-    def format(self, *layers: _Props) -> Any:
-        # The layers' identities make a cheap first key (a province's table asks for a
-        # format about a million times); the entry keeps the layers alive, so an id is
-        # never reused for another mapping while it is a key.
-        fast = tuple(map(id, layers))
-        found = self._by_layers.get(fast)
-        if found is None:
-            props: dict[str, Any] = {}
-            for layer in layers:
-                props.update(layer)
-            key = tuple(sorted(props.items()))
-            if key not in self._cache:
-                self._cache[key] = self.book.add_format(props)
-            found = self._by_layers[fast] = (layers, self._cache[key])
-        return found[1]
-
-    def text(self, row: int, col: int, value: object, *layers: _Props) -> None:
-        """The one way text reaches a cell: a string, never a formula (module docstring)."""
-        text = "" if value is None else str(value)
-        if not text:
-            self.sheet.write_blank(row, col, None, self.format(*layers))
-            return
-        if formula_like(text):
-            layers = (*layers, QUOTE_PREFIX)
-        self.sheet.write_string(row, col, text, self.format(*layers))
-
-    def number(self, row: int, col: int, value: int | float, *layers: _Props) -> None:
-        self.sheet.write_number(row, col, value, self.format(*layers))
-
-    def money(self, row: int, col: int, value: Decimal | None, *layers: _Props) -> None:
-        self.sheet.write_number(row, col, _money(value), self.format(MONEY, *layers))
-
-    def date(self, row: int, col: int, value: dt.date | None, *layers: _Props) -> None:
-        if value is None:
-            self.sheet.write_blank(row, col, None, self.format(DATE, *layers))
-        else:
-            self.sheet.write_datetime(row, col, value, self.format(DATE, *layers))
-
-    def title(self, row: int, last_col: int, value: str, *layers: _Props) -> None:
-        """A line of text across the table's width (a merged range, written as a string)."""
-        self.sheet.merge_range(row, 0, row, last_col, "", self.format(*layers))
-        self.text(row, 0, value, *layers)
-
-    def widths(self, widths: Iterable[float]) -> None:
-        for col, width in enumerate(widths):
-            self.sheet.set_column(col, col, width)
-
-
-def _book(out: BinaryIO, *, constant_memory: bool = False) -> Any:
-    return xlsxwriter.Workbook(out, {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
 
 
 # The schedule --------------------------------------------------------------------------
@@ -234,10 +130,10 @@ def _feasibility_line(schedule: ProjectSchedule) -> tuple[str, bool]:
     return (f"{line}，制约任务：{chain}" if chain else line), False
 
 
-def _task_write(sheet: _Sheet, r: int, number: int, row: TaskRow) -> None:
+def _task_write(sheet: XlsxSheet, r: int, number: int, row: TaskRow) -> None:
     task: Task = row.task
     s = row.scheduled
-    mark: tuple[_Props, ...] = (CELL, CRITICAL) if s is not None and s.critical else (CELL,)
+    mark: tuple[Props, ...] = (CELL, CRITICAL) if s is not None and s.critical else (CELL,)
     sheet.number(r, 0, number, *mark, CENTRE)
     sheet.text(r, 1, task.name, *mark)
     sheet.text(r, 2, task.department.name if task.department else "", *mark)
@@ -263,7 +159,7 @@ def _task_write(sheet: _Sheet, r: int, number: int, row: TaskRow) -> None:
     sheet.text(r, 14, task_status(row), *mark, *((BAD,) if flagged else ()))
 
 
-def _milestones_write(sheet: _Sheet, milestones: list[MilestoneRow]) -> None:
+def _milestones_write(sheet: XlsxSheet, milestones: list[MilestoneRow]) -> None:
     last = len(MILESTONE_COLUMNS) - 1
     sheet.widths(width for _, width in MILESTONE_COLUMNS)
     sheet.sheet.set_row(0, 22)
@@ -290,9 +186,9 @@ def schedule_workbook_write(
     today: dt.date,
 ) -> None:
     """Write the project's schedule (倒排工期) and its milestones (月节点) as an xlsx."""
-    book = _book(out)
+    book = xlsx_book(out)
     cache: dict[tuple[Any, ...], Any] = {}
-    sheet = _Sheet(book, SCHEDULE_SHEET, cache)
+    sheet = XlsxSheet(book, SCHEDULE_SHEET, cache)
     last = len(SCHEDULE_COLUMNS) - 1
     sheet.widths(width for _, width in SCHEDULE_COLUMNS)
 
@@ -314,7 +210,7 @@ def schedule_workbook_write(
     sheet.sheet.repeat_rows(header)
     sheet.sheet.fit_to_pages(1, 0)
 
-    _milestones_write(_Sheet(book, MILESTONE_SHEET, cache), milestones)
+    _milestones_write(XlsxSheet(book, MILESTONE_SHEET, cache), milestones)
     book.close()
 
 
@@ -356,8 +252,8 @@ def monthly_plan_workbook_write(
     """
     if len(totals) != 12:
         raise ValueError("totals must hold the twelve months")
-    book = _book(out, constant_memory=True)
-    sheet = _Sheet(book, MONTHLY_SHEET, {})
+    book = xlsx_book(out, constant_memory=True)
+    sheet = XlsxSheet(book, MONTHLY_SHEET, {})
     last = len(MONTHLY_COLUMNS) - 1
     sheet.widths(width for _, width in MONTHLY_COLUMNS)
 

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db.models import QuerySet
 
+from cornerstone.core.xlsx import formula_like
 from cornerstone.plans.exports import (
     MILESTONE_SHEET,
     MONTHLY_SHEET,
     SCHEDULE_SHEET,
-    formula_like,
     monthly_plan_workbook_write,
     schedule_workbook_write,
 )
