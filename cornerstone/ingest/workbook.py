@@ -1,0 +1,603 @@
+"""Open an uploaded workbook safely and hand out its rows.
+
+Every check that can refuse a file runs before python-calamine parses anything: the size,
+the kind of file (by its first bytes, never by its name), and for a zip that it is an
+OOXML package that does not inflate beyond the limits (declared sizes first, then the
+actual inflated sizes, since a zip bomb may lie in its headers). Only then does calamine
+open it; its errors become a ``WorkbookError`` with a message for the user.
+
+What calamine (python-calamine 0.9.1) gives back, and so what ``Sheet.rows`` holds:
+
+* numbers are ``float`` for .xlsx (``3`` reads ``3.0``); ``int`` only from some .xls/.ods;
+* a date-formatted cell is a ``date`` when it has no time part, a ``datetime`` otherwise,
+  a ``time`` below one day, and a ``timedelta`` for duration formats such as ``[h]:mm``;
+* booleans are ``bool``; empty cells and error cells (``#DIV/0!``, ``#N/A``) are ``""``;
+* a merged range holds its value in its top-left cell only; the other cells read ``""``.
+
+Memory: calamine holds a whole sheet in native memory once it is loaded (about 80 bytes a
+cell for a typical ledger), so the row limit is checked against the sheet's declared
+dimension before loading it, and again against the loaded size before any row is read.
+Rows themselves are converted to Python one at a time: no list of all rows is built.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Literal, TypeVar, cast
+
+from django.utils.translation import gettext as _
+from python_calamine import (
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SniffKind = Literal["xlsx", "ole", "csv", "text", "html", "unknown"]
+
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
+SNIFF_BYTES = 4096
+
+# A real workbook has a few dozen parts; a zip with more is refused before it is listed.
+MAX_ZIP_MEMBERS = 10_000
+# Small parts compress well without being bombs: the ratio check starts above this size.
+RATIO_FLOOR_BYTES = 1024 * 1024
+INFLATE_CHUNK = 1024 * 1024
+# The part lists (workbook.xml and its relationships) are read whole, up to this size.
+MAX_PART_LIST_BYTES = 16 * 1024 * 1024
+# A sheet's <dimension> comes before its data, within the first few kilobytes.
+DIMENSION_SCAN_BYTES = 64 * 1024
+
+_OLE_MAX_REGULAR_SECTOR = 0xFFFFFFFA
+_OLE_STREAM_TYPES = (1, 2, 5)  # storage, stream, root
+
+
+@dataclass(frozen=True)
+class WorkbookLimits:
+    """How large an upload may be, and how far it may inflate."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_rows: int = 200_000
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_ratio: int = 200
+
+
+DEFAULT_LIMITS = WorkbookLimits()
+
+
+class WorkbookError(ValueError):
+    """A workbook that cannot be imported, with a message telling the user what to do."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet: its name, its rows (single pass) and how many rows it spans.
+
+    ``rows`` starts at the sheet's first row, so the n-th row yielded (from 1) is the
+    sheet's row n; empty rows inside the data come as ``[]``, trailing empty rows are
+    dropped, and each row ends at its last non-empty cell (a missing cell reads as
+    empty). Index 0 of a row is column A. To look at the first rows (header detection)
+    and then go on with the rest, take them with ``itertools.islice`` from one iterator
+    and ``itertools.chain`` them back: nothing is held twice. ``total_rows`` is the last
+    row number of the sheet's used range, an upper bound for progress.
+    """
+
+    name: str
+    rows: Iterator[list[object]]
+    total_rows: int
+
+
+def _not_workbook() -> WorkbookError:
+    return WorkbookError(
+        _("文件不是Excel工作簿（.xlsx）。请在Excel或WPS中另存为.xlsx后再导入。"), "not_workbook"
+    )
+
+
+def _damaged() -> WorkbookError:
+    return WorkbookError(
+        _(
+            "文件已损坏或不完整（可能上传时中断），无法读取。"
+            "请在Excel或WPS中打开确认无误，另存为.xlsx后重新上传。"
+        ),
+        "damaged",
+    )
+
+
+def _encrypted() -> WorkbookError:
+    return WorkbookError(_("文件已加密（设置了打开密码），请取消密码后再导入。"), "encrypted")
+
+
+def _bomb() -> WorkbookError:
+    return WorkbookError(
+        _(
+            "文件解压后过大或压缩比异常，出于安全考虑拒绝导入。"
+            "请确认文件来源，删除无关内容后另存为.xlsx再导入。"
+        ),
+        "zip_bomb",
+    )
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+# ---------------------------------------------------------------------------- sniffing
+
+
+def _as_text(head: bytes) -> str | None:
+    """The head decoded as text (UTF-16 with a BOM, UTF-8, GB18030), or None if binary."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+    if b"\x00" in head:
+        return None
+    text: str | None = None
+    for encoding in ("utf-8", "gb18030"):
+        # The head may end inside a multi-byte character.
+        for cut in range(4):
+            try:
+                text = head[: len(head) - cut].decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        if text is not None:
+            break
+    if text is None:
+        return None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f\x1a")
+    return None if controls > len(text) // 50 else text
+
+
+def workbook_sniff(head: bytes) -> SniffKind:
+    """What the first bytes of a file say it is.
+
+    "xlsx" for a zip (an OOXML package or not: checked on opening), "ole" for an OLE2
+    compound file (an old .xls, or an encrypted .xlsx: told apart on opening), "html" for
+    a web page or XML table saved under an Excel name, "csv" and "text" for plain text.
+    """
+    if head.startswith(ZIP_SIGNATURES):
+        return "xlsx"
+    if head.startswith(OLE_SIGNATURE):
+        return "ole"
+    text = _as_text(head)
+    if not text:
+        return "unknown"
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith(("<html", "<!doctype", "<table", "<?xml", "<head", "<meta")):
+        return "html"
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        lines = lines[:-1][:5]  # the last line may be cut short by the head's end
+    for separator in (",", "\t", ";"):
+        if lines and all(separator in line for line in lines):
+            return "csv"
+    return "text"
+
+
+def _refuse_by_kind(kind: SniffKind) -> WorkbookError:
+    if kind == "csv":
+        return WorkbookError(
+            _(
+                "文件不是Excel工作簿（.xlsx），而是CSV文本（可能只是改了扩展名）。"
+                "请在Excel或WPS中打开，另存为.xlsx后再导入。"
+            ),
+            "csv",
+        )
+    if kind == "text":
+        return WorkbookError(
+            _("文件不是Excel工作簿（.xlsx），而是纯文本。请在Excel或WPS中另存为.xlsx后再导入。"),
+            "text",
+        )
+    if kind == "html":
+        return WorkbookError(
+            _(
+                "文件是网页或XML格式的表格（常见于其他系统导出的“Excel”），不是真正的Excel工作簿。"
+                "请在Excel或WPS中打开，另存为.xlsx后再导入。"
+            ),
+            "html",
+        )
+    return _not_workbook()
+
+
+# ------------------------------------------------------------------------ OLE2 (.xls)
+
+
+def _ole_stream_names(handle: BinaryIO, size: int) -> set[str]:
+    """The names of all entries in an OLE2 compound file's directory (MS-CFB)."""
+    handle.seek(0)
+    header = handle.read(512)
+    if len(header) < 512:
+        raise _damaged()
+    shift = struct.unpack_from("<H", header, 0x1E)[0]
+    if shift not in (9, 12):
+        raise _damaged()
+    sector_size = 1 << shift
+    fat_count, directory_start = struct.unpack_from("<II", header, 0x2C)
+    difat_next, difat_count = struct.unpack_from("<II", header, 0x44)
+    sector_total = size // sector_size + 1
+    if fat_count > sector_total or difat_count > sector_total:
+        raise _damaged()
+    per_sector = sector_size // 4
+
+    def sector(number: int) -> bytes:
+        offset = (number + 1) * sector_size
+        if number > _OLE_MAX_REGULAR_SECTOR or offset >= size:
+            raise _damaged()
+        handle.seek(offset)
+        return handle.read(sector_size).ljust(sector_size, b"\0")
+
+    fat_sectors = [
+        s for s in struct.unpack_from("<109I", header, 0x4C) if s <= _OLE_MAX_REGULAR_SECTOR
+    ]
+    for _step in range(difat_count):
+        if len(fat_sectors) >= fat_count or difat_next > _OLE_MAX_REGULAR_SECTOR:
+            break
+        entries = struct.unpack(f"<{per_sector}I", sector(difat_next))
+        fat_sectors.extend(s for s in entries[:-1] if s <= _OLE_MAX_REGULAR_SECTOR)
+        difat_next = entries[-1]
+    fat: list[int] = []
+    for number in fat_sectors[:fat_count]:
+        fat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
+
+    names: set[str] = set()
+    current = directory_start
+    for _step in range(sector_total):
+        if current > _OLE_MAX_REGULAR_SECTOR:
+            return names
+        data = sector(current)
+        for offset in range(0, sector_size, 128):
+            name_length = struct.unpack_from("<H", data, offset + 0x40)[0]
+            if data[offset + 0x42] in _OLE_STREAM_TYPES and 2 <= name_length <= 64:
+                names.add(data[offset : offset + name_length - 2].decode("utf-16-le", "replace"))
+        if current >= len(fat):
+            raise _damaged()
+        current = fat[current]
+    raise _damaged()  # a directory chain longer than the file: a loop
+
+
+def _ole_check(handle: BinaryIO, size: int) -> None:
+    """Let an old .xls through; refuse an encrypted .xlsx or another Office file."""
+    names = _ole_stream_names(handle, size)
+    if "EncryptedPackage" in names:
+        raise _encrypted()
+    if not names & {"Workbook", "Book"}:
+        raise WorkbookError(
+            _("文件是Office旧格式文档，但不是Excel工作簿。请上传.xlsx文件。"), "not_workbook"
+        )
+
+
+# --------------------------------------------------------------------------- zip (.xlsx)
+
+
+def _zip_member_count(handle: BinaryIO, size: int) -> int | None:
+    """The entry count from the end-of-central-directory record (None for ZIP64 or none)."""
+    tail_size = min(size, 22 + 65535)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = int(struct.unpack_from("<H", tail, at + 10)[0])
+    return None if count == 0xFFFF else count
+
+
+def _refuse_other_package(archive: zipfile.ZipFile, names: set[str]) -> WorkbookError:
+    if "xl/workbook.bin" in names:
+        return WorkbookError(
+            _("文件是Excel二进制工作簿（.xlsb），请在Excel中另存为.xlsx后再导入。"), "xlsb"
+        )
+    if "mimetype" in names:
+        mimetype = archive.read("mimetype")[:100]
+        if b"opendocument.spreadsheet" in mimetype:
+            return WorkbookError(
+                _("文件是OpenDocument表格（.ods），请在Excel或WPS中另存为.xlsx后再导入。"), "ods"
+            )
+    if "word/document.xml" in names:
+        return WorkbookError(
+            _("文件是Word文档，不是Excel工作簿。请上传.xlsx文件。"), "not_workbook"
+        )
+    return WorkbookError(
+        _("文件是压缩包，不是Excel工作簿（.xlsx）。请上传Excel文件本身，不要压缩。"),
+        "not_workbook",
+    )
+
+
+def _inflated_size(handle: BinaryIO, info: zipfile.ZipInfo, cap: int) -> int:
+    """Inflate one member without keeping it, stopping once it passes ``cap`` bytes."""
+    handle.seek(info.header_offset)
+    local = handle.read(30)
+    if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
+        raise _damaged()
+    name_length, extra_length = struct.unpack_from("<HH", local, 26)
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    left = info.compress_size
+    if info.compress_type == zipfile.ZIP_STORED:
+        return left
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    produced = 0
+    try:
+        while left > 0 and not inflater.eof:
+            chunk = handle.read(min(left, INFLATE_CHUNK))
+            if not chunk:
+                raise _damaged()
+            left -= len(chunk)
+            while chunk and produced <= cap:
+                produced += len(inflater.decompress(chunk, INFLATE_CHUNK))
+                chunk = inflater.unconsumed_tail
+            if produced > cap:
+                return produced
+        produced += len(inflater.flush())
+    except zlib.error:
+        raise _damaged() from None
+    return produced
+
+
+def _dimension_rows(archive: zipfile.ZipFile) -> dict[str, int]:
+    """Rows each sheet declares in its <dimension>, by sheet name; best effort, read early."""
+    try:
+        with archive.open("xl/workbook.xml") as part:
+            book = part.read(MAX_PART_LIST_BYTES).decode("utf-8", "replace")
+        with archive.open("xl/_rels/workbook.xml.rels") as part:
+            rels = part.read(MAX_PART_LIST_BYTES).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+        return {}
+    attribute = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+
+    def tags(text: str, tag: str) -> Iterator[dict[str, str]]:
+        for found in re.finditer(rf"<(?:[\w.-]+:)?{tag}\s([^>]*)>", text):
+            yield {
+                key.rsplit(":", 1)[-1] if key.endswith(":id") else key: html.unescape(a or b)
+                for key, a, b in attribute.findall(found.group(1))
+            }
+
+    targets = {r.get("Id", ""): r.get("Target", "") for r in tags(rels, "Relationship")}
+    declared: dict[str, int] = {}
+    for sheet in tags(book, "sheet"):
+        target = targets.get(sheet.get("id", ""), "")
+        if not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        try:
+            with archive.open(posixpath.normpath(path)) as part:
+                start = part.read(DIMENSION_SCAN_BYTES).decode("utf-8", "replace")
+        except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+            continue
+        found = re.search(r"<(?:[\w.-]+:)?dimension\s+ref=\"[A-Z]*(\d+)(?::[A-Z]*(\d+))?\"", start)
+        if found:
+            first, last = int(found.group(1)), int(found.group(2) or found.group(1))
+            declared[sheet.get("name", "")] = last - first + 1
+    return declared
+
+
+def _zip_check(handle: BinaryIO, size: int, limits: WorkbookLimits) -> dict[str, int]:
+    """Refuse a zip that is not an OOXML workbook or inflates too far; rows by sheet."""
+    count = _zip_member_count(handle, size)
+    if count is not None and count > MAX_ZIP_MEMBERS:
+        raise _bomb()
+    try:
+        handle.seek(0)
+        archive = zipfile.ZipFile(handle)
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise _damaged() from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise _bomb()
+    names = {m.filename for m in members}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        raise _refuse_other_package(archive, names)
+    if any(m.flag_bits & 0x1 for m in members):
+        raise _encrypted()
+    if sum(m.file_size for m in members) > limits.max_uncompressed_bytes:
+        raise _bomb()
+    for member in members:
+        if member.file_size > RATIO_FLOOR_BYTES and member.file_size > limits.max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise _bomb()
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise _damaged()
+    # The headers may lie: inflate each part (without keeping it) to count its real size.
+    budget = limits.max_uncompressed_bytes
+    for member in members:
+        real = _inflated_size(handle, member, cap=min(member.file_size, budget))
+        if real > member.file_size or real > budget:
+            raise _bomb()
+        if real != member.file_size:
+            raise _damaged()
+        budget -= real
+    return _dimension_rows(archive)
+
+
+# ---------------------------------------------------------------------------- opening
+
+
+def _calamine_call(call: Callable[[], T], *, sheet: str | None = None) -> T:
+    """Run one calamine call, its failures (a Rust panic included) as a WorkbookError."""
+    try:
+        return call()
+    except PasswordError:
+        raise _encrypted() from None
+    except Exception as exc:
+        logger.info("calamine could not read the workbook (sheet %r): %r", sheet, exc)
+        raise _damaged() from None
+    except BaseException as exc:  # pyo3 turns a Rust panic into a BaseException
+        if type(exc).__name__ != "PanicException":
+            raise
+        logger.warning("calamine panicked on a workbook (sheet %r): %r", sheet, exc)
+        raise _damaged() from None
+
+
+def _rows(sheet: CalamineSheet, start_column: int) -> Iterator[list[object]]:
+    """The sheet's rows from its first row, trailing empty cells and rows dropped."""
+    # python-calamine's iter_rows() pads the rows above the used range but starts each
+    # row at the range's first column: the columns before it are put back here.
+    padding: list[object] = [""] * start_column
+    empty_run = 0
+    for raw in sheet.iter_rows():
+        end = len(raw)
+        while end and raw[end - 1] == "":
+            end -= 1
+        if not end:
+            empty_run += 1
+            continue
+        for _blank in range(empty_run):
+            yield []
+        empty_run = 0
+        row = cast("list[object]", raw[:end] if end < len(raw) else raw)
+        yield padding + row if padding else row
+
+
+class Workbook:
+    """An opened workbook: its visible worksheets, each read on demand."""
+
+    def __init__(
+        self, book: CalamineWorkbook, limits: WorkbookLimits, declared_rows: dict[str, int]
+    ) -> None:
+        self._book = book
+        self._limits = limits
+        self._declared_rows = declared_rows
+        self._index = {m.name: i for i, m in enumerate(book.sheets_metadata)}
+        self.sheet_names: list[str] = [
+            m.name
+            for m in book.sheets_metadata
+            if m.visible == SheetVisibleEnum.Visible and m.typ == SheetTypeEnum.WorkSheet
+        ]
+
+    def sheet(self, index_or_name: int | str = 0) -> Sheet:
+        """A visible worksheet by position or name; 0 is the first visible one with data.
+
+        Raises ``WorkbookError`` when the sheet is missing, empty, or has more rows than
+        the limit (checked before any row is read).
+        """
+        if isinstance(index_or_name, str):
+            if index_or_name not in self.sheet_names:
+                raise WorkbookError(
+                    _("工作簿中没有名为“%(name)s”的工作表。") % {"name": index_or_name},
+                    "no_sheet",
+                )
+            return self._load(index_or_name)
+        if not self.sheet_names:
+            raise WorkbookError(_("工作簿中没有可见的工作表。"), "no_sheet")
+        if not 0 <= index_or_name < len(self.sheet_names):
+            raise WorkbookError(
+                _("工作簿只有%(count)d个可见的工作表。") % {"count": len(self.sheet_names)},
+                "no_sheet",
+            )
+        if index_or_name > 0:
+            return self._load(self.sheet_names[index_or_name])
+        for name in self.sheet_names:
+            try:
+                return self._load(name)
+            except WorkbookError as exc:
+                if exc.code != "empty_sheet":
+                    raise
+        raise WorkbookError(_("工作簿中的工作表都是空的，没有可导入的数据。"), "empty_sheet")
+
+    def _too_many_rows(self, name: str, rows: int) -> WorkbookError:
+        return WorkbookError(
+            _("工作表“%(name)s”有%(rows)d行，超过单次导入上限%(limit)d行，请分批导入。")
+            % {"name": name, "rows": rows, "limit": self._limits.max_rows},
+            "too_many_rows",
+        )
+
+    def _load(self, name: str) -> Sheet:
+        declared = self._declared_rows.get(name, 0)
+        if declared > self._limits.max_rows:
+            raise self._too_many_rows(name, declared)
+        index = self._index[name]
+        loaded = _calamine_call(lambda: self._book.get_sheet_by_index(index), sheet=name)
+        empty = WorkbookError(_("工作表“%(name)s”是空的。") % {"name": name}, "empty_sheet")
+        if loaded.height == 0 or loaded.start is None or loaded.end is None:
+            raise empty
+        if loaded.height > self._limits.max_rows:
+            raise self._too_many_rows(name, loaded.height)
+        rows = _rows(loaded, loaded.start[1])
+        # Cells holding only "" make a used range with nothing in it. _rows() yields no
+        # trailing empty rows, so a sheet with any value yields at least one row.
+        first = next(rows, None)
+        if first is None:
+            raise empty
+        return Sheet(name=name, rows=_chain_first(first, rows), total_rows=loaded.end[0] + 1)
+
+    def close(self) -> None:
+        """Free the workbook's native memory (sheets already handed out stay readable)."""
+        self._book.close()
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _chain_first(first: list[object], rest: Iterator[list[object]]) -> Iterator[list[object]]:
+    yield first
+    yield from rest
+
+
+def _seekable(source: BinaryIO | bytes, limits: WorkbookLimits) -> tuple[BinaryIO, int]:
+    """The source as a seekable binary file, and its size."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        return io.BytesIO(source), len(source)
+    if source.seekable():
+        source.seek(0, io.SEEK_END)
+        size = source.tell()
+        source.seek(0)
+        return source, size
+    data = source.read(limits.max_bytes + 1)
+    return io.BytesIO(data), len(data)
+
+
+def workbook_open(
+    source: BinaryIO | bytes | Path, *, limits: WorkbookLimits = DEFAULT_LIMITS
+) -> Workbook:
+    """Check an uploaded file and open it as a workbook, or raise ``WorkbookError``.
+
+    The checks run in this order, all before calamine parses anything: the size; the kind
+    of file from its first bytes; for a zip, that it is an OOXML workbook and does not
+    inflate beyond the limits; for an OLE2 file, that it is an .xls and not encrypted.
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as file:
+            return workbook_open(file, limits=limits)
+    handle, size = _seekable(source, limits)
+    if size == 0:
+        raise WorkbookError(_("文件是空的（0字节），请检查后重新上传。"), "empty_file")
+    if size > limits.max_bytes:
+        raise WorkbookError(
+            _("文件大小为%(size)s，超过上限%(limit)s。请删除无关的工作表或内容，或分批导入。")
+            % {"size": _megabytes(size), "limit": _megabytes(limits.max_bytes)},
+            "too_large",
+        )
+    handle.seek(0)
+    kind = workbook_sniff(handle.read(SNIFF_BYTES))
+    declared_rows: dict[str, int] = {}
+    if kind == "xlsx":
+        declared_rows = _zip_check(handle, size, limits)
+    elif kind == "ole":
+        _ole_check(handle, size)
+    else:
+        raise _refuse_by_kind(kind)
+    handle.seek(0)
+    book = _calamine_call(lambda: CalamineWorkbook.from_filelike(handle))
+    return Workbook(book, limits, declared_rows)
