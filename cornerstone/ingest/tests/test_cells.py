@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -60,7 +61,7 @@ EMPTY = [None, "", "   ", "\u3000", "\n"]
         (dt.time(9, 30), "09:30:00"),
     ],
 )
-def test_text_normalize(raw, expected):
+def test_text_normalize(raw: object, expected: object) -> None:
     assert text_normalize(raw) == expected
 
 
@@ -106,21 +107,21 @@ def test_text_normalize(raw, expected):
         ("12,000,000", Decimal("0.0001"), "1200.00"),
     ],
 )
-def test_amount_parse(raw, multiplier, expected):
+def test_amount_parse(raw: object, multiplier: int | Decimal, expected: str) -> None:
     value = amount_parse(raw, multiplier=Decimal(multiplier))
     assert value == Decimal(expected)
     assert value is not None and value.as_tuple().exponent == -2
 
 
 @pytest.mark.parametrize("raw", EMPTY)
-def test_empty_amount_is_none(raw):
+def test_empty_amount_is_none(raw: object) -> None:
     assert amount_parse(raw) is None
 
 
 @pytest.mark.parametrize(
     "raw", ["约1200", "待定", "1200美元", "1e3", "NaN", "Infinity", "12,00", "1.2.3", "万元", True]
 )
-def test_bad_amounts_say_what_was_expected(raw):
+def test_bad_amounts_say_what_was_expected(raw: object) -> None:
     with pytest.raises(CellError) as caught:
         amount_parse(raw)
     message = caught.value.message
@@ -129,13 +130,13 @@ def test_bad_amounts_say_what_was_expected(raw):
     assert str(caught.value) == message
 
 
-def test_bad_amount_quotes_the_cell_as_typed():
+def test_bad_amount_quotes_the_cell_as_typed() -> None:
     with pytest.raises(CellError) as caught:
         amount_parse(" 约１２００ ")
     assert caught.value.message.startswith("“约１２００”不是有效的金额")
 
 
-def test_float_nan_is_no_amount():
+def test_float_nan_is_no_amount() -> None:
     with pytest.raises(CellError):
         amount_parse(float("nan"))
 
@@ -153,12 +154,12 @@ def test_float_nan_is_no_amount():
         ("112.5498761", {"places": 6}, "112.549876"),
     ],
 )
-def test_decimal_parse(raw, kwargs, expected):
+def test_decimal_parse(raw: object, kwargs: dict[str, Any], expected: str) -> None:
     assert decimal_parse(raw, **kwargs) == Decimal(expected)
 
 
 @pytest.mark.parametrize("raw", ["50亩", "约50", "五十"])
-def test_bad_decimals(raw):
+def test_bad_decimals(raw: object) -> None:
     with pytest.raises(CellError, match="不是有效的数字"):
         decimal_parse(raw)
 
@@ -204,12 +205,12 @@ def test_bad_decimals(raw):
         (2024.12, dt.date(2024, 12, 1)),
     ],
 )
-def test_date_parse(raw, expected):
+def test_date_parse(raw: object, expected: object) -> None:
     assert date_parse(raw) == expected
 
 
 @pytest.mark.parametrize("raw", EMPTY)
-def test_empty_date_is_none(raw):
+def test_empty_date_is_none(raw: object) -> None:
     assert date_parse(raw) is None
 
 
@@ -224,12 +225,12 @@ def test_empty_date_is_none(raw):
         (2958465, dt.date(9999, 12, 31)),
     ],
 )
-def test_excel_serials_follow_the_1900_date_system(serial, expected):
+def test_excel_serials_follow_the_1900_date_system(serial: int, expected: object) -> None:
     assert excel_serial_date(serial) == expected
 
 
 @pytest.mark.parametrize("serial", [0, -1, 60, 2958466])
-def test_excel_serials_out_of_range(serial):
+def test_excel_serials_out_of_range(serial: int) -> None:
     with pytest.raises(CellError):
         excel_serial_date(serial)
 
@@ -263,7 +264,7 @@ DATE_HINT = "可写作2024-03-15、2024/3/15、2024.03.15、2024年3月或Excel�
         (True, f"“TRUE”不是有效的日期（{DATE_HINT}）"),
     ],
 )
-def test_bad_dates_say_what_was_expected(raw, message):
+def test_bad_dates_say_what_was_expected(raw: object, message: str) -> None:
     with pytest.raises(CellError) as caught:
         date_parse(raw)
     assert caught.value.message == message
@@ -276,12 +277,12 @@ def test_bad_dates_say_what_was_expected(raw, message):
     ("raw", "expected"),
     [(12, 12), (12.0, 12), ("12", 12), ("１２", 12), ("1,200", 1200), (" -3 ", -3), (None, None)],
 )
-def test_int_parse(raw, expected):
+def test_int_parse(raw: object, expected: object) -> None:
     assert int_parse(raw) == expected
 
 
 @pytest.mark.parametrize("raw", [12.5, "12.5", "十二", True, "12个"])
-def test_bad_ints(raw):
+def test_bad_ints(raw: object) -> None:
     with pytest.raises(CellError, match="不是有效的整数"):
         int_parse(raw)
 
@@ -298,12 +299,12 @@ def test_bad_ints(raw):
         ("", None),
     ],
 )
-def test_year_parse(raw, expected):
+def test_year_parse(raw: object, expected: object) -> None:
     assert year_parse(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["24", 1900, 2024.5, "二〇二四", "2024-03"])
-def test_bad_years(raw):
+def test_bad_years(raw: object) -> None:
     with pytest.raises(CellError, match="不是有效的年份"):
         year_parse(raw)
 
@@ -322,12 +323,12 @@ def test_bad_years(raw):
         (None, None),
     ],
 )
-def test_year_range_parse(raw, expected):
+def test_year_range_parse(raw: object, expected: object) -> None:
     assert year_range_parse(raw) == expected
 
 
 @pytest.mark.parametrize(("raw", "match"), [("2026-2024", "起止年份"), ("三年", "年份")])
-def test_bad_year_ranges(raw, match):
+def test_bad_year_ranges(raw: object, match: str) -> None:
     with pytest.raises(CellError, match=match):
         year_range_parse(raw)
 
@@ -338,24 +339,24 @@ def test_bad_year_ranges(raw, match):
 @pytest.mark.parametrize(
     "raw", ["是", "Y", "y", "Yes", "TRUE", "true", "1", 1, 1.0, True, "√", "✓", "已验收", "Ｙ"]
 )
-def test_bool_true(raw):
+def test_bool_true(raw: object) -> None:
     assert bool_parse(raw) is True
 
 
 @pytest.mark.parametrize(
     "raw", ["否", "N", "no", "FALSE", "false", "0", 0, 0.0, False, "×", "x", "未验收", "无"]
 )
-def test_bool_false(raw):
+def test_bool_false(raw: object) -> None:
     assert bool_parse(raw) is False
 
 
 @pytest.mark.parametrize("raw", EMPTY)
-def test_empty_bool_is_none(raw):
+def test_empty_bool_is_none(raw: object) -> None:
     assert bool_parse(raw) is None
 
 
 @pytest.mark.parametrize("raw", ["也许", 2, "待定"])
-def test_bad_bools(raw):
+def test_bad_bools(raw: object) -> None:
     with pytest.raises(CellError) as caught:
         bool_parse(raw)
     assert caught.value.message == f"“{raw}”不是有效的是/否值（应为：是、否、√、×、Y、N）"
@@ -376,18 +377,18 @@ def test_bad_bools(raw):
         (None, None),
     ],
 )
-def test_choice_parse_by_label_or_value(raw, expected):
+def test_choice_parse_by_label_or_value(raw: object, expected: object) -> None:
     assert choice_parse(raw, Tier.choices) == expected
 
 
-def test_choice_parse_normalises_the_labels_too():
+def test_choice_parse_normalises_the_labels_too() -> None:
     choices = [("a", "甲（一）"), ("b", "乙")]
     assert choice_parse("甲(一)", choices) == "a"
     assert choice_parse("甲（一）", choices) == "a"
 
 
 @pytest.mark.parametrize("raw", ["国家重点", "省级", "重点"])
-def test_bad_choices_list_the_labels(raw):
+def test_bad_choices_list_the_labels(raw: object) -> None:
     with pytest.raises(CellError) as caught:
         choice_parse(raw, Tier.choices)
     assert caught.value.message == f"“{raw}”不是有效的选项（应为：省重点、市重点、县重点）"

@@ -7,7 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from cornerstone.ingest.headers import FieldSpec, HeaderError, header_locate, header_text
+from cornerstone.ingest.headers import (
+    FieldSpec,
+    HeaderError,
+    HeaderMatch,
+    header_locate,
+    header_text,
+)
 
 NAME = FieldSpec("name", "项目名称", ("项目名",), required=True)
 REGION = FieldSpec("region", "所在区划", ("县区", "县(市、区)"), required=True, kind="region")
@@ -34,7 +40,7 @@ AREA = FieldSpec("area", "用地面积(亩)", ("用地面积",), kind="decimal")
 SPECS = (NAME, REGION, TOTAL, CENTRAL, BONDS, START, OWNER, OWNER_PHONE, UNIT, AREA)
 
 
-def mapping(match):
+def mapping(match: HeaderMatch) -> dict[str, tuple[int, str, Decimal]]:
     """Field key → (column index, header as found, multiplier)."""
     return {c.spec.key: (c.index, c.header, c.multiplier) for c in match.columns}
 
@@ -74,15 +80,15 @@ def mapping(match):
         (2024, "2024", None),
     ],
 )
-def test_header_text(raw, name, multiplier):
+def test_header_text(raw: object, name: str, multiplier: str | None) -> None:
     assert header_text(raw) == (name, None if multiplier is None else Decimal(multiplier))
 
 
 # One header row
 
 
-def test_a_plain_header_in_the_first_row():
-    rows = [
+def test_a_plain_header_in_the_first_row() -> None:
+    rows: list[list[object]] = [
         ["序号", "项目名称", "所在区划", "总投资", "计划开工时间"],
         [1, "太原数据中心", "小店区", 1200, "2024-03"],
     ]
@@ -107,8 +113,12 @@ def test_a_plain_header_in_the_first_row():
         [[None, "重点项目台账", None]],
     ],
 )
-def test_title_and_blank_rows_above_the_header_are_skipped(above):
-    rows = [*above, ["项目名称", "所在区划", "总投资"], ["太原数据中心", "小店区", 1200]]
+def test_title_and_blank_rows_above_the_header_are_skipped(above: list[list[object]]) -> None:
+    rows: list[list[object]] = [
+        *above,
+        ["项目名称", "所在区划", "总投资"],
+        ["太原数据中心", "小店区", 1200],
+    ]
     match = header_locate(rows, SPECS)
     assert match.header_rows == (len(above),)
     assert match.data_start == len(above) + 1
@@ -118,7 +128,7 @@ def test_title_and_blank_rows_above_the_header_are_skipped(above):
 @pytest.mark.parametrize(
     "order", list(itertools.permutations(["项目名称", "县区", "计划总投资(亿元)", "开工时间"]))
 )
-def test_columns_in_any_order(order):
+def test_columns_in_any_order(order: tuple[str, ...]) -> None:
     match = header_locate([list(order), ["x"] * 4], SPECS)
     found = mapping(match)
     assert found["name"][0] == order.index("项目名称")
@@ -127,8 +137,8 @@ def test_columns_in_any_order(order):
     assert found["start"][0] == order.index("开工时间")
 
 
-def test_synonyms_units_marks_and_full_width_forms():
-    rows = [
+def test_synonyms_units_marks_and_full_width_forms() -> None:
+    rows: list[list[object]] = [
         [
             "*项目名称",
             "县（市、区）",
@@ -146,14 +156,14 @@ def test_synonyms_units_marks_and_full_width_forms():
     }
 
 
-def test_an_unknown_area_unit_is_not_taken_for_another():
+def test_an_unknown_area_unit_is_not_taken_for_another() -> None:
     match = header_locate([["项目名称", "所在区划", "总投资", "用地面积（公顷）"]], SPECS)
     assert "area" not in mapping(match)
     assert match.unmatched == ["用地面积(公顷)"]
 
 
-def test_a_unit_note_above_the_header_applies_to_amounts_only():
-    rows = [
+def test_a_unit_note_above_the_header_applies_to_amounts_only() -> None:
+    rows: list[list[object]] = [
         ["2024年重点项目台账"],
         ["填报单位：太原市发改委", "", "", "单位：亿元"],
         ["项目名称", "所在区划", "总投资", "中央资金(万元)", "用地面积"],
@@ -167,12 +177,12 @@ def test_a_unit_note_above_the_header_applies_to_amounts_only():
     assert found["name"] == (0, "项目名称", 1)
 
 
-def test_a_unit_in_the_title_counts_too():
+def test_a_unit_in_the_title_counts_too() -> None:
     rows = [["重点项目台账（金额单位：元）"], ["项目名称", "所在区划", "总投资"]]
     assert mapping(header_locate(rows, SPECS))["total"][2] == Decimal("0.0001")
 
 
-def test_short_rows_are_padded():
+def test_short_rows_are_padded() -> None:
     rows = [["项目名称", "所在区划"], ["项目名称", "所在区划", "总投资", "开工时间"], ["甲"]]
     match = header_locate(rows, SPECS)
     assert match.header_rows == (1,)
@@ -182,8 +192,8 @@ def test_short_rows_are_padded():
 # Two header rows
 
 
-def test_two_row_header_with_a_merged_parent():
-    rows = [
+def test_two_row_header_with_a_merged_parent() -> None:
+    rows: list[list[object]] = [
         ["2024年山西省重点工程项目台账", "", "", "", "", "", ""],
         ["序号", "项目名称", "所在区划", "总投资(亿元)", "", "", "计划开工时间"],
         ["", "", "", "合计", "其中：中央资金", "专项债券(万元)", ""],
@@ -203,8 +213,8 @@ def test_two_row_header_with_a_merged_parent():
     assert match.unmatched == ["序号"]
 
 
-def test_two_row_header_whose_lower_row_scores_higher():
-    rows = [
+def test_two_row_header_whose_lower_row_scores_higher() -> None:
+    rows: list[list[object]] = [
         ["项目名称", "所在区划", "资金来源", "", "", "总投资"],
         ["", "", "中央预算内资金", "专项债", "银行贷款", ""],
     ]
@@ -220,8 +230,8 @@ def test_two_row_header_whose_lower_row_scores_higher():
     assert match.unmatched == ["资金来源/银行贷款"]
 
 
-def test_a_grouping_row_above_the_header_adds_nothing():
-    rows = [
+def test_a_grouping_row_above_the_header_adds_nothing() -> None:
+    rows: list[list[object]] = [
         ["项目基本情况", "", "", "投资情况", ""],
         ["项目名称", "县区", "建设单位", "计划总投资", "中央资金"],
         ["太原数据中心", "小店区", "某公司", 1200, 300],
@@ -239,8 +249,8 @@ def test_a_grouping_row_above_the_header_adds_nothing():
     }
 
 
-def test_a_child_under_a_generic_parent_matches_on_its_own():
-    rows = [
+def test_a_child_under_a_generic_parent_matches_on_its_own() -> None:
+    rows: list[list[object]] = [
         ["项目名称", "所在区划", "投资情况", "", "", "开工时间"],
         ["", "", "总投资", "中央资金", "其他资金", ""],
     ]
@@ -256,8 +266,8 @@ def test_a_child_under_a_generic_parent_matches_on_its_own():
     assert match.unmatched == ["投资情况/其他资金"]
 
 
-def test_a_parent_match_wins_and_a_field_parent_qualifies_its_children():
-    rows = [
+def test_a_parent_match_wins_and_a_field_parent_qualifies_its_children() -> None:
+    rows: list[list[object]] = [
         ["项目名称", "所在区划", "总投资", "业主单位", "", "责任单位", ""],
         ["", "", "", "名称", "联系电话", "名称", "联系电话"],
     ]
@@ -274,7 +284,7 @@ def test_a_parent_match_wins_and_a_field_parent_qualifies_its_children():
     assert match.unmatched == ["责任单位/联系电话"]
 
 
-def test_subtotal_means_the_total_only_under_its_parent():
+def test_subtotal_means_the_total_only_under_its_parent() -> None:
     single = header_locate([["项目名称", "所在区划", "计划总投资", "小计"]], SPECS)
     assert single.unmatched == ["小计"]
     double = header_locate(
@@ -283,8 +293,8 @@ def test_subtotal_means_the_total_only_under_its_parent():
     assert mapping(double)["total"] == (2, "总投资/小计", 1)
 
 
-def test_a_data_row_below_a_header_with_gaps_is_no_child_row():
-    rows = [
+def test_a_data_row_below_a_header_with_gaps_is_no_child_row() -> None:
+    rows: list[list[object]] = [
         ["项目名称", "所在区划", "总投资", "", "开工时间"],
         ["太原数据中心", "小店区", 1200, "备注", "2024-03"],
     ]
@@ -296,8 +306,12 @@ def test_a_data_row_below_a_header_with_gaps_is_no_child_row():
 # Errors
 
 
-def test_no_header_says_what_was_expected_and_found():
-    rows = [["重点项目表"], ["序号", "名称", "金额", "时间"], [1, "甲", 100, "2024"]]
+def test_no_header_says_what_was_expected_and_found() -> None:
+    rows: list[list[object]] = [
+        ["重点项目表"],
+        ["序号", "名称", "金额", "时间"],
+        [1, "甲", 100, "2024"],
+    ]
     with pytest.raises(HeaderError) as caught:
         header_locate(rows, SPECS)
     error = caught.value
@@ -313,20 +327,20 @@ def test_no_header_says_what_was_expected_and_found():
 
 
 @pytest.mark.parametrize("rows", [[], [[]], [[None, ""], ["", None]]])
-def test_an_empty_sheet_has_no_header(rows):
+def test_an_empty_sheet_has_no_header(rows: list[list[object]]) -> None:
     with pytest.raises(HeaderError) as caught:
         header_locate(rows, SPECS)
     assert caught.value.found == []
     assert caught.value.message.endswith("实际找到：（无）")
 
 
-def test_a_sheet_with_only_a_title_shows_the_title_as_found():
+def test_a_sheet_with_only_a_title_shows_the_title_as_found() -> None:
     with pytest.raises(HeaderError) as caught:
         header_locate([["2024年重点项目台账"]], SPECS)
     assert caught.value.found == ["2024年重点项目台账"]
 
 
-def test_missing_required_columns_are_named():
+def test_missing_required_columns_are_named() -> None:
     rows = [["项目名称", "开工时间", "备注"]]
     with pytest.raises(HeaderError) as caught:
         header_locate(rows, SPECS)
@@ -337,7 +351,7 @@ def test_missing_required_columns_are_named():
     assert error.message.endswith("实际找到：项目名称、开工时间、备注")
 
 
-def test_a_header_below_the_scanned_rows_is_not_found():
+def test_a_header_below_the_scanned_rows_is_not_found() -> None:
     rows = [["说明文字", "第二格"]] * 3 + [["项目名称", "所在区划", "总投资"]]
     assert header_locate(rows, SPECS, scan=4).header_rows == (3,)
     with pytest.raises(HeaderError):
@@ -361,14 +375,14 @@ def test_a_header_below_the_scanned_rows_is_not_found():
         ),
     ],
 )
-def test_two_columns_for_one_field_are_refused(header, message):
+def test_two_columns_for_one_field_are_refused(header: list[str], message: str) -> None:
     with pytest.raises(HeaderError) as caught:
         header_locate([header], SPECS)
     assert caught.value.message == message
     assert caught.value.found == [text for text in header if text]
 
 
-def test_a_spec_list_naming_one_header_twice_is_a_programming_error():
+def test_a_spec_list_naming_one_header_twice_is_a_programming_error() -> None:
     clash = FieldSpec("other", "别的", ("项目名",))
     with pytest.raises(ValueError, match="项目名"):
         header_locate([["项目名称"]], (NAME, clash))

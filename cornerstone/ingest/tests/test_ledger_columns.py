@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 import pytest
 from django.db import models
 
 from cornerstone.ingest.cells import amount_parse, date_parse
-from cornerstone.ingest.headers import header_locate, header_text
+from cornerstone.ingest.headers import FieldSpec, HeaderMatch, header_locate, header_text
 from cornerstone.ingest.ledger_columns import EXTRA_KEYS, LEDGER_FIELDS, STAGE_SPEC
 from cornerstone.projects.models import Project
 from cornerstone.projects.services import EDITABLE_FIELDS
@@ -21,11 +22,11 @@ NOT_IMPORTED = {"parent"}  # a project lookup, not a header (see ledger_columns)
 REQUIRED = {"name": "项目名称", "region": "所在区划", "total_investment": "总投资"}
 
 
-def key_of(spec):
+def key_of(spec: FieldSpec) -> str:
     return spec.key
 
 
-def located(rows):
+def located(rows: Sequence[Sequence[object]]) -> tuple[HeaderMatch, dict[str, tuple[int, Decimal]]]:
     """Field key → (column index, multiplier) of the header found in ``rows``."""
     match = header_locate(rows, ALL_SPECS)
     return match, {c.spec.key: (c.index, c.multiplier) for c in match.columns}
@@ -34,7 +35,7 @@ def located(rows):
 # The specs against the model
 
 
-def test_every_key_is_an_editable_field_or_a_documented_extra():
+def test_every_key_is_an_editable_field_or_a_documented_extra() -> None:
     keys = [spec.key for spec in LEDGER_FIELDS]
     assert len(keys) == len(set(keys))
     assert set(keys) - set(EDITABLE_FIELDS) == EXTRA_KEYS
@@ -43,7 +44,7 @@ def test_every_key_is_an_editable_field_or_a_documented_extra():
     Project._meta.get_field(STAGE_SPEC.key)
 
 
-def test_the_required_columns_are_those_a_project_cannot_do_without():
+def test_the_required_columns_are_those_a_project_cannot_do_without() -> None:
     assert [spec.key for spec in LEDGER_FIELDS if spec.required] == [
         "name",
         "region",
@@ -51,7 +52,7 @@ def test_the_required_columns_are_those_a_project_cannot_do_without():
     ]
 
 
-KIND_FIELDS = {
+KIND_FIELDS: dict[str, type[models.Field] | tuple[type[models.Field], ...]] = {
     "amount": models.DecimalField,
     "decimal": models.DecimalField,
     "date": models.DateField,
@@ -69,20 +70,23 @@ RELATED = {
 
 
 @pytest.mark.parametrize("spec", [s for s in ALL_SPECS if s.key not in EXTRA_KEYS], ids=key_of)
-def test_each_kind_fits_its_model_field(spec):
+def test_each_kind_fits_its_model_field(spec: FieldSpec) -> None:
     field = Project._meta.get_field(spec.key)
+    assert isinstance(field, models.Field)
     if spec.kind == "choice":
         assert field.choices
     elif spec.kind in RELATED:
-        assert field.related_model._meta.label == RELATED[spec.kind]
+        assert isinstance(field, models.ForeignKey)
+        assert field.remote_field.model._meta.label == RELATED[spec.kind]
     else:
         assert isinstance(field, KIND_FIELDS[spec.kind])
         assert not field.choices
     if spec.kind == "amount":
+        assert isinstance(field, models.DecimalField)
         assert field.decimal_places == 2 and "万元" in str(field.verbose_name)
 
 
-def test_no_header_names_two_fields():
+def test_no_header_names_two_fields() -> None:
     alone: dict[str, str] = {}
     under: dict[tuple[str, str], str] = {}
     for spec in ALL_SPECS:
@@ -91,45 +95,48 @@ def test_no_header_names_two_fields():
             assert alone.setdefault(key, spec.key) == spec.key, (name, alone[key], spec.key)
         for parent in spec.parents:
             for name in (spec.label, *spec.synonyms, *spec.child_synonyms):
-                key = (header_text(parent)[0], header_text(name)[0])
-                assert under.setdefault(key, spec.key) == spec.key, (key, spec.key)
+                pair = (header_text(parent)[0], header_text(name)[0])
+                assert under.setdefault(pair, spec.key) == spec.key, (pair, spec.key)
 
 
-def test_no_synonym_is_listed_twice_or_repeats_its_label():
+def test_no_synonym_is_listed_twice_or_repeats_its_label() -> None:
     for spec in ALL_SPECS:
         names = [header_text(n)[0] for n in (spec.label, *spec.synonyms, *spec.child_synonyms)]
         assert len(names) == len(set(names)), spec.key
 
 
-def with_required(spec, header):
+def with_required(spec: FieldSpec, header: str) -> list[list[object]]:
     """A header row of the required columns, with ``header`` standing for ``spec``."""
-    return [[text for key, text in REQUIRED.items() if key != spec.key] + [header]]
+    row: list[object] = [text for key, text in REQUIRED.items() if key != spec.key]
+    return [[*row, header]]
 
 
 @pytest.mark.parametrize("spec", [s for s in ALL_SPECS if s.key not in EXTRA_KEYS], ids=key_of)
-def test_the_models_own_label_is_recognised(spec):
+def test_the_models_own_label_is_recognised(spec: FieldSpec) -> None:
     """A sheet headed with the model's verbose names (as the form shows them) imports."""
-    verbose = str(Project._meta.get_field(spec.key).verbose_name)
+    field = Project._meta.get_field(spec.key)
+    assert isinstance(field, models.Field)
+    verbose = str(field.verbose_name)
     match, found = located(with_required(spec, verbose))
     assert found[spec.key] == (len(match.columns) - 1, 1), verbose
 
 
 @pytest.mark.parametrize("spec", [s for s in LEDGER_FIELDS if s.kind == "amount"], ids=key_of)
-def test_the_exported_amount_headers_read_back_in_wan(spec):
+def test_the_exported_amount_headers_read_back_in_wan(spec: FieldSpec) -> None:
     """The export heads an amount column "label（万元）"."""
     match, found = located(with_required(spec, f"{spec.label}（万元）"))
     assert found[spec.key] == (len(match.columns) - 1, 1)
 
 
 @pytest.mark.parametrize("spec", [s for s in LEDGER_FIELDS if s.kind == "amount"], ids=key_of)
-def test_amount_headers_in_yi_are_converted(spec):
+def test_amount_headers_in_yi_are_converted(spec: FieldSpec) -> None:
     _, found = located(with_required(spec, f"{spec.label}（亿元）"))
     assert found[spec.key][1] == 10000
 
 
 # Real-looking ledgers
 
-PROVINCIAL = [
+PROVINCIAL: list[list[object]] = [
     ["2024年山西省重点工程项目台账", *[""] * 21],
     ["填报单位（盖章）：", *[""] * 19, "单位：万元", ""],
     [
@@ -196,7 +203,7 @@ PROVINCIAL = [
 ]
 
 
-def test_the_provincial_template_two_header_rows_under_a_title_and_a_unit_note():
+def test_the_provincial_template_two_header_rows_under_a_title_and_a_unit_note() -> None:
     match, found = located(PROVINCIAL)
     assert match.header_rows == (2, 3)
     assert match.data_start == 4
@@ -232,7 +239,7 @@ def test_the_provincial_template_two_header_rows_under_a_title_and_a_unit_note()
     assert date_parse(row[15]) == dt.date(2024, 3, 15)
 
 
-CITY = [
+CITY: list[list[object]] = [
     ["太原市2024年市级重点项目推进台账"],
     [
         "序号",
@@ -279,7 +286,7 @@ CITY = [
 ]
 
 
-def test_a_city_ledger_with_one_header_row_full_width_brackets_and_units_in_yi():
+def test_a_city_ledger_with_one_header_row_full_width_brackets_and_units_in_yi() -> None:
     match, found = located(CITY)
     assert match.header_rows == (1,)
     assert match.data_start == 2
@@ -317,7 +324,7 @@ def test_a_city_ledger_with_one_header_row_full_width_brackets_and_units_in_yi()
     }
 
 
-COUNTY = [
+COUNTY: list[list[object]] = [
     ["附件2", ""],
     ["清徐县2024年县级重点项目计划表", ""],
     [
@@ -359,7 +366,7 @@ COUNTY = [
 ]
 
 
-def test_a_county_plan_with_parents_for_funds_owner_and_responsible_unit():
+def test_a_county_plan_with_parents_for_funds_owner_and_responsible_unit() -> None:
     match, found = located(COUNTY)
     assert match.header_rows == (2, 3)
     assert found == {
@@ -383,7 +390,7 @@ def test_a_county_plan_with_parents_for_funds_owner_and_responsible_unit():
     assert match.unmatched == ["资金来源/银行贷款"]
 
 
-def test_an_address_column_beside_the_region():
+def test_an_address_column_beside_the_region() -> None:
     rows = [
         ["项目名称", "总投资", "建设地点", ""],
         ["", "", "县区", "详细地址"],
