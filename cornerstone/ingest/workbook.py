@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import math
 import posixpath
 import re
 import struct
@@ -53,6 +54,16 @@ SniffKind = Literal["xlsx", "ole", "csv", "text", "html", "unknown"]
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 SNIFF_BYTES = 4096
+# Binary formats whose first bytes could pass for text (a PDF's header is ASCII).
+BINARY_SIGNATURES = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"\x1f\x8b",
+)
 
 # A real workbook has a few dozen parts; a zip with more is refused before it is listed.
 MAX_ZIP_MEMBERS = 10_000
@@ -138,8 +149,12 @@ def _bomb() -> WorkbookError:
     )
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB"
+def _size_text(size: int) -> str:
+    """A file size for people, rounded up so that a size over a limit never shows equal."""
+    if size < 1024:
+        return f"{size}字节"
+    unit, scale = ("KB", 1024) if size < 1024 * 1024 else ("MB", 1024 * 1024)
+    return f"{math.ceil(size * 10 / scale) / 10:.1f} {unit}"
 
 
 # ---------------------------------------------------------------------------- sniffing
@@ -179,6 +194,8 @@ def workbook_sniff(head: bytes) -> SniffKind:
         return "xlsx"
     if head.startswith(OLE_SIGNATURE):
         return "ole"
+    if head.startswith(BINARY_SIGNATURES):
+        return "unknown"
     text = _as_text(head)
     if not text:
         return "unknown"
@@ -222,68 +239,115 @@ def _refuse_by_kind(kind: SniffKind) -> WorkbookError:
 # ------------------------------------------------------------------------ OLE2 (.xls)
 
 
-def _ole_stream_names(handle: BinaryIO, size: int) -> set[str]:
-    """The names of all entries in an OLE2 compound file's directory (MS-CFB)."""
-    handle.seek(0)
-    header = handle.read(512)
-    if len(header) < 512:
-        raise _damaged()
-    shift = struct.unpack_from("<H", header, 0x1E)[0]
-    if shift not in (9, 12):
-        raise _damaged()
-    sector_size = 1 << shift
-    fat_count, directory_start = struct.unpack_from("<II", header, 0x2C)
-    difat_next, difat_count = struct.unpack_from("<II", header, 0x44)
-    sector_total = size // sector_size + 1
-    if fat_count > sector_total or difat_count > sector_total:
-        raise _damaged()
-    per_sector = sector_size // 4
+@dataclass(frozen=True)
+class _OleEntry:
+    kind: int
+    start: int
+    size: int
 
-    def sector(number: int) -> bytes:
-        offset = (number + 1) * sector_size
-        if number > _OLE_MAX_REGULAR_SECTOR or offset >= size:
+
+class _CompoundFile:
+    """Just enough of an OLE2 compound file (MS-CFB) to list it and peek into a stream."""
+
+    def __init__(self, handle: BinaryIO, size: int) -> None:
+        handle.seek(0)
+        header = handle.read(512)
+        if len(header) < 512:
             raise _damaged()
-        handle.seek(offset)
-        return handle.read(sector_size).ljust(sector_size, b"\0")
-
-    fat_sectors = [
-        s for s in struct.unpack_from("<109I", header, 0x4C) if s <= _OLE_MAX_REGULAR_SECTOR
-    ]
-    for _step in range(difat_count):
-        if len(fat_sectors) >= fat_count or difat_next > _OLE_MAX_REGULAR_SECTOR:
-            break
-        entries = struct.unpack(f"<{per_sector}I", sector(difat_next))
-        fat_sectors.extend(s for s in entries[:-1] if s <= _OLE_MAX_REGULAR_SECTOR)
-        difat_next = entries[-1]
-    fat: list[int] = []
-    for number in fat_sectors[:fat_count]:
-        fat.extend(struct.unpack(f"<{per_sector}I", sector(number)))
-
-    names: set[str] = set()
-    current = directory_start
-    for _step in range(sector_total):
-        if current > _OLE_MAX_REGULAR_SECTOR:
-            return names
-        data = sector(current)
-        for offset in range(0, sector_size, 128):
-            name_length = struct.unpack_from("<H", data, offset + 0x40)[0]
-            if data[offset + 0x42] in _OLE_STREAM_TYPES and 2 <= name_length <= 64:
-                names.add(data[offset : offset + name_length - 2].decode("utf-16-le", "replace"))
-        if current >= len(fat):
+        shift = struct.unpack_from("<H", header, 0x1E)[0]
+        if shift not in (9, 12):
             raise _damaged()
-        current = fat[current]
-    raise _damaged()  # a directory chain longer than the file: a loop
+        self._handle, self._size = handle, size
+        self._sector_size = 1 << shift
+        self._sector_total = size // self._sector_size + 1
+        fat_count, directory_start = struct.unpack_from("<II", header, 0x2C)
+        self._mini_cutoff = struct.unpack_from("<I", header, 0x38)[0]
+        difat_next, difat_count = struct.unpack_from("<II", header, 0x44)
+        if fat_count > self._sector_total or difat_count > self._sector_total:
+            raise _damaged()
+        fat_sectors = [
+            s for s in struct.unpack_from("<109I", header, 0x4C) if s <= _OLE_MAX_REGULAR_SECTOR
+        ]
+        for _step in range(difat_count):
+            if len(fat_sectors) >= fat_count or difat_next > _OLE_MAX_REGULAR_SECTOR:
+                break
+            entries = self._numbers(self._sector(difat_next))
+            fat_sectors.extend(s for s in entries[:-1] if s <= _OLE_MAX_REGULAR_SECTOR)
+            difat_next = entries[-1]
+        self._fat: list[int] = []
+        for number in fat_sectors[:fat_count]:
+            self._fat.extend(self._numbers(self._sector(number)))
+        self.entries: dict[str, _OleEntry] = {}
+        directory = b"".join(self._sector(n) for n in self._chain(directory_start))
+        for offset in range(0, len(directory), 128):
+            name_length, kind = struct.unpack_from("<HB", directory, offset + 0x40)
+            if kind not in _OLE_STREAM_TYPES or not 2 <= name_length <= 64:
+                continue
+            name = directory[offset : offset + name_length - 2].decode("utf-16-le", "replace")
+            start, length = struct.unpack_from("<IQ", directory, offset + 0x74)
+            self.entries[name] = _OleEntry(kind, start, length)
+
+    def _numbers(self, data: bytes) -> list[int]:
+        return list(struct.unpack(f"<{len(data) // 4}I", data))
+
+    def _sector(self, number: int, *, whole: bool = True) -> bytes:
+        offset = (number + 1) * self._sector_size
+        if number > _OLE_MAX_REGULAR_SECTOR or offset >= self._size:
+            raise _damaged()
+        if whole and offset + self._sector_size > self._size:
+            raise _damaged()
+        self._handle.seek(offset)
+        return self._handle.read(self._sector_size).ljust(self._sector_size, b"\0")
+
+    def _chain(self, start: int) -> Iterator[int]:
+        """Sector numbers from ``start`` along the FAT; a loop is damage."""
+        table = self._fat
+        current = start
+        for _step in range(self._sector_total):
+            if current > _OLE_MAX_REGULAR_SECTOR:
+                return
+            yield current
+            if current >= len(table):
+                raise _damaged()
+            current = table[current]
+        raise _damaged()
+
+    def stream_head(self, entry: _OleEntry, length: int) -> bytes:
+        """Up to ``length`` bytes from the start of a stream (b"" for one in the mini stream).
+
+        Excel pads a workbook stream to at least 4096 bytes, so it is never a mini stream.
+        """
+        if entry.size < self._mini_cutoff or entry.start > _OLE_MAX_REGULAR_SECTOR:
+            return b""
+        return self._sector(entry.start, whole=False)[: min(length, entry.size)]
+
+
+def _biff_encrypted(head: bytes) -> bool:
+    """Whether a BIFF workbook stream carries a FILEPASS record (it follows the BOF)."""
+    offset = 0
+    while offset + 4 <= len(head):
+        kind, length = struct.unpack_from("<HH", head, offset)
+        if kind == 0x002F:
+            return True
+        if kind == 0x000A:  # EOF of the globals
+            return False
+        offset += 4 + length
+    return False
 
 
 def _ole_check(handle: BinaryIO, size: int) -> None:
-    """Let an old .xls through; refuse an encrypted .xlsx or another Office file."""
-    names = _ole_stream_names(handle, size)
-    if "EncryptedPackage" in names:
+    """Let an old .xls through; refuse an encrypted .xlsx or .xls, or another Office file."""
+    ole = _CompoundFile(handle, size)
+    if "EncryptedPackage" in ole.entries:
         raise _encrypted()
-    if not names & {"Workbook", "Book"}:
+    stream = ole.entries.get("Workbook") or ole.entries.get("Book")
+    if stream is None or stream.kind != 2:
         raise WorkbookError(
             _("文件是Office旧格式文档，但不是Excel工作簿。请上传.xlsx文件。"), "not_workbook"
         )
+    # calamine turns an encrypted .xls read from memory into "cannot detect file format".
+    if _biff_encrypted(ole.stream_head(stream, 256)):
+        raise _encrypted()
 
 
 # --------------------------------------------------------------------------- zip (.xlsx)
@@ -586,7 +650,7 @@ def workbook_open(
     if size > limits.max_bytes:
         raise WorkbookError(
             _("文件大小为%(size)s，超过上限%(limit)s。请删除无关的工作表或内容，或分批导入。")
-            % {"size": _megabytes(size), "limit": _megabytes(limits.max_bytes)},
+            % {"size": _size_text(size), "limit": _size_text(limits.max_bytes)},
             "too_large",
         )
     handle.seek(0)
