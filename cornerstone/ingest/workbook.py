@@ -15,19 +15,18 @@ What calamine (python-calamine 0.9.1) gives back, and so what ``Sheet.rows`` hol
 * a merged range holds its value in its top-left cell only; the other cells read ``""``.
 
 Memory: calamine holds a whole sheet in native memory once it is loaded (about 80 bytes a
-cell for a typical ledger), so the row limit is checked against the sheet's declared
-dimension before loading it, and again against the loaded size before any row is read.
-Rows themselves are converted to Python one at a time: no list of all rows is built.
+cell for a typical ledger); the row limit is checked on the loaded sheet's size, before any
+row is read. The sheet's own <dimension> is not trusted for it: formatted empty cells widen
+it, so it would refuse a sheet of a few hundred rows formatted down to row 1,048,576. The
+upload and inflate limits bound what loading can cost. Rows are converted to Python one at
+a time: no list of all rows is built.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import logging
 import math
-import posixpath
-import re
 import struct
 import zipfile
 import zlib
@@ -70,10 +69,6 @@ MAX_ZIP_MEMBERS = 10_000
 # Small parts compress well without being bombs: the ratio check starts above this size.
 RATIO_FLOOR_BYTES = 1024 * 1024
 INFLATE_CHUNK = 1024 * 1024
-# The part lists (workbook.xml and its relationships) are read whole, up to this size.
-MAX_PART_LIST_BYTES = 16 * 1024 * 1024
-# A sheet's <dimension> comes before its data, within the first few kilobytes.
-DIMENSION_SCAN_BYTES = 64 * 1024
 
 _OLE_MAX_REGULAR_SECTOR = 0xFFFFFFFA
 _OLE_STREAM_TYPES = (1, 2, 5)  # storage, stream, root
@@ -416,45 +411,8 @@ def _inflated_size(handle: BinaryIO, info: zipfile.ZipInfo, cap: int) -> int:
     return produced
 
 
-def _dimension_rows(archive: zipfile.ZipFile) -> dict[str, int]:
-    """Rows each sheet declares in its <dimension>, by sheet name; best effort, read early."""
-    try:
-        with archive.open("xl/workbook.xml") as part:
-            book = part.read(MAX_PART_LIST_BYTES).decode("utf-8", "replace")
-        with archive.open("xl/_rels/workbook.xml.rels") as part:
-            rels = part.read(MAX_PART_LIST_BYTES).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError, EOFError):
-        return {}
-    attribute = re.compile(r"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-
-    def tags(text: str, tag: str) -> Iterator[dict[str, str]]:
-        for found in re.finditer(rf"<(?:[\w.-]+:)?{tag}\s([^>]*)>", text):
-            yield {
-                key.rsplit(":", 1)[-1] if key.endswith(":id") else key: html.unescape(a or b)
-                for key, a, b in attribute.findall(found.group(1))
-            }
-
-    targets = {r.get("Id", ""): r.get("Target", "") for r in tags(rels, "Relationship")}
-    declared: dict[str, int] = {}
-    for sheet in tags(book, "sheet"):
-        target = targets.get(sheet.get("id", ""), "")
-        if not target:
-            continue
-        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        try:
-            with archive.open(posixpath.normpath(path)) as part:
-                start = part.read(DIMENSION_SCAN_BYTES).decode("utf-8", "replace")
-        except (KeyError, zipfile.BadZipFile, OSError, EOFError):
-            continue
-        found = re.search(r"<(?:[\w.-]+:)?dimension\s+ref=\"[A-Z]*(\d+)(?::[A-Z]*(\d+))?\"", start)
-        if found:
-            first, last = int(found.group(1)), int(found.group(2) or found.group(1))
-            declared[sheet.get("name", "")] = last - first + 1
-    return declared
-
-
-def _zip_check(handle: BinaryIO, size: int, limits: WorkbookLimits) -> dict[str, int]:
-    """Refuse a zip that is not an OOXML workbook or inflates too far; rows by sheet."""
+def _zip_check(handle: BinaryIO, size: int, limits: WorkbookLimits) -> None:
+    """Refuse a zip that is not an OOXML workbook, or that inflates too far."""
     count = _zip_member_count(handle, size)
     if count is not None and count > MAX_ZIP_MEMBERS:
         raise _bomb()
@@ -489,7 +447,6 @@ def _zip_check(handle: BinaryIO, size: int, limits: WorkbookLimits) -> dict[str,
         if real != member.file_size:
             raise _damaged()
         budget -= real
-    return _dimension_rows(archive)
 
 
 # ---------------------------------------------------------------------------- opening
@@ -534,12 +491,9 @@ def _rows(sheet: CalamineSheet, start_column: int) -> Iterator[list[object]]:
 class Workbook:
     """An opened workbook: its visible worksheets, each read on demand."""
 
-    def __init__(
-        self, book: CalamineWorkbook, limits: WorkbookLimits, declared_rows: dict[str, int]
-    ) -> None:
+    def __init__(self, book: CalamineWorkbook, limits: WorkbookLimits) -> None:
         self._book = book
         self._limits = limits
-        self._declared_rows = declared_rows
         self._index = {m.name: i for i, m in enumerate(book.sheets_metadata)}
         self.sheet_names: list[str] = [
             m.name
@@ -585,9 +539,6 @@ class Workbook:
         )
 
     def _load(self, name: str) -> Sheet:
-        declared = self._declared_rows.get(name, 0)
-        if declared > self._limits.max_rows:
-            raise self._too_many_rows(name, declared)
         index = self._index[name]
         loaded = _calamine_call(lambda: self._book.get_sheet_by_index(index), sheet=name)
         empty = WorkbookError(_("工作表“%(name)s”是空的。") % {"name": name}, "empty_sheet")
@@ -655,13 +606,12 @@ def workbook_open(
         )
     handle.seek(0)
     kind = workbook_sniff(handle.read(SNIFF_BYTES))
-    declared_rows: dict[str, int] = {}
     if kind == "xlsx":
-        declared_rows = _zip_check(handle, size, limits)
+        _zip_check(handle, size, limits)
     elif kind == "ole":
         _ole_check(handle, size)
     else:
         raise _refuse_by_kind(kind)
     handle.seek(0)
     book = _calamine_call(lambda: CalamineWorkbook.from_filelike(handle))
-    return Workbook(book, limits, declared_rows)
+    return Workbook(book, limits)

@@ -395,17 +395,20 @@ def test_more_rows_than_the_limit_is_refused_before_any_row_is_read(tmp_path: Pa
     assert list(workbook_open(path, limits=WorkbookLimits(max_rows=8)).sheet(0).rows)
 
 
-def test_the_declared_dimension_refuses_a_sheet_before_it_is_loaded(tmp_path: Path) -> None:
-    # The sheet declares 1000 rows but holds 3: only the declaration can have refused it.
-    source = xlsx_build(tmp_path / "a.xlsx", ("台账", rows_write([["a"], ["b"], ["c"]])))
-
-    def declare(name: str, data: bytes) -> bytes:
-        if name == "xl/worksheets/sheet1.xml":
-            return data.replace(b'<dimension ref="A1:A3"/>', b'<dimension ref="A1:A1000"/>')
-        return data
-
-    error = refused(zip_rewrite(source, tmp_path / "b.xlsx", declare), WorkbookLimits(max_rows=5))
-    assert error.message == "工作表“台账”有1000行，超过单次导入上限5行，请分批导入。"
+def test_formatted_empty_rows_past_the_limit_do_not_count(tmp_path: Path) -> None:
+    # The sheet's <dimension> says A1:B100; only three rows hold values.
+    path = tmp_path / "template.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    border = book.add_format({"border": 1})
+    for row in range(100):
+        sheet.write_blank(row, 1, None, border)
+    sheet.write_column("A1", ["项目名称", "太原南站", "迎泽大街"])
+    book.close()
+    with zipfile.ZipFile(path) as archive:
+        assert b'<dimension ref="A1:B100"/>' in archive.read("xl/worksheets/sheet1.xml")
+    rows = list(workbook_open(path, limits=WorkbookLimits(max_rows=5)).sheet(0).rows)
+    assert rows == [["项目名称"], ["太原南站"], ["迎泽大街"]]
 
 
 def test_without_a_dimension_the_loaded_size_is_checked(tmp_path: Path) -> None:
