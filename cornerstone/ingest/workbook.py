@@ -529,6 +529,8 @@ class Workbook:
             except WorkbookError as exc:
                 if exc.code != "empty_sheet":
                     raise
+                if len(self.sheet_names) == 1:
+                    raise  # name the one sheet there is
         raise WorkbookError(_("工作簿中的工作表都是空的，没有可导入的数据。"), "empty_sheet")
 
     def _too_many_rows(self, name: str, rows: int) -> WorkbookError:

@@ -375,6 +375,11 @@ def test_an_empty_sheet_is_refused_by_name(tmp_path: Path) -> None:
     assert opened.sheet(0).name == "数据"  # the default is the first visible sheet with data
 
 
+def test_a_workbook_of_one_empty_sheet_names_it(tmp_path: Path) -> None:
+    error = refused(xlsx_build(tmp_path / "blank.xlsx", ("项目表", lambda s: None)))
+    assert error.message == "工作表“项目表”是空的。"
+
+
 def test_a_workbook_of_empty_sheets_is_refused(tmp_path: Path) -> None:
     path = xlsx_build(
         tmp_path / "blank.xlsx", ("Sheet1", lambda s: None), ("Sheet2", lambda s: None)
