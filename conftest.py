@@ -96,6 +96,17 @@ def _fast_password_hashing(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline(settings: Any) -> None:
+    # Tasks run inside the request in tests: no worker process to start or wait for.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "ENQUEUE_ON_COMMIT": False,
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     # A request through the test client leaves its language active in the thread; each
     # test starts from the default, as each real request does.

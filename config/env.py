@@ -108,3 +108,11 @@ def secret_key(name: str, fallback_file: Path) -> str:
         fallback_file.write_text(secrets.token_urlsafe(50))
         fallback_file.chmod(0o600)
     return fallback_file.read_text().strip()
+
+
+def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    """Return the variable if it is one of the allowed values."""
+    value = os.environ.get(name, default).strip()
+    if value not in allowed:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(allowed)}.")
+    return value

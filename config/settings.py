@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "cornerstone.accounts",
     "cornerstone.projects",
     "cornerstone.plans",
+    "cornerstone.ingest",
+    "django_tasks",
+    "django_tasks_db",
     "cornerstone.api",
 ]
 
@@ -118,6 +121,24 @@ MEDIA_URL = "/unused-media/"
 EVIDENCE_MAX_BYTES = env.integer("CORNERSTONE_EVIDENCE_MAX_MB", 20) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Imports above this many data rows are refused; split the workbook.
+IMPORT_MAX_ROWS = env.integer("CORNERSTONE_IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_MB = env.integer("CORNERSTONE_IMPORT_MAX_MB", 50)
+
+# Long work (imports) runs as a task: "database" queues it for `manage.py db_worker`
+# (bin/demo starts one); "immediate" runs it inside the request, for tests and scripts.
+_TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASKS_BACKENDS[
+            env.choice("CORNERSTONE_TASKS_BACKEND", "database", tuple(_TASKS_BACKENDS))
+        ]
+    }
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.boolean("CORNERSTONE_SECURE_COOKIES", default=False)

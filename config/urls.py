@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("cornerstone.accounts.urls")),
     path("projects/", include("cornerstone.projects.urls")),
     path("", include("cornerstone.plans.urls")),
+    path("imports/", include("cornerstone.ingest.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

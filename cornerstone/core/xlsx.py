@@ -26,6 +26,7 @@ import xlsxwriter
 
 from cornerstone.core.money import CENT
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet reads as the start of a formula (or of a DDE call) when typed.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"

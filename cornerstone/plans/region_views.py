@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_manage_lifecycle
+from cornerstone.core.xlsx import CONTENT_TYPE
 from cornerstone.geo.models import Region
 from cornerstone.geo.queries import departments_visible
 from cornerstone.plans import services
@@ -43,7 +44,6 @@ from cornerstone.plans.queries import (
 )
 from cornerstone.plans.views import _project, month_labels
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHLY_PER_PAGE = 50
 
 
@@ -78,7 +78,7 @@ def _xlsx_response(write: Callable[[BinaryIO], None], filename: str) -> FileResp
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     write(spool)
     spool.seek(0)
-    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"  # scoped to the user who asked
     return response
 

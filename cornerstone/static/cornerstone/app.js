@@ -14,3 +14,13 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// Progress bars carry their width as data-width (percent): set through the DOM, as the
+// CSP allows, on load and whenever htmx swaps new ones in.
+function progressWidths(root) {
+  root.querySelectorAll("[data-width]").forEach((bar) => {
+    bar.style.width = `${Number(bar.dataset.width) || 0}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => progressWidths(document));
+document.addEventListener("htmx:afterSettle", (event) => progressWidths(event.target));

@@ -1,0 +1,126 @@
+"""The long work of an import, run by the task worker (or inline, with the immediate backend)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from cornerstone.ingest.choices import ImportStatus
+from cornerstone.ingest.headers import HeaderError
+from cornerstone.ingest.ledger_import import (
+    CheckResult,
+    ImportConflict,
+    ledger_check,
+    ledger_commit,
+)
+from cornerstone.ingest.models import ImportJob
+from cornerstone.ingest.workbook import WorkbookError, WorkbookLimits, workbook_open
+
+# The job keeps this many errors for the page and the error workbook.
+STORED_ERRORS = 10_000
+
+
+def _limits() -> WorkbookLimits:
+    return WorkbookLimits(
+        max_bytes=int(settings.IMPORT_MAX_MB) * 1024 * 1024,
+        max_rows=int(settings.IMPORT_MAX_ROWS),
+    )
+
+
+Progress = Callable[[int, int], None]
+
+
+def _progress(job: ImportJob, also: Progress | None) -> Callable[[int], None]:
+    """Record progress on the job (for the page), and pass it on (for the command)."""
+
+    def report(done: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done)
+        if also is not None:
+            also(done, job.total_rows)
+
+    return report
+
+
+def _check(job: ImportJob, progress: Progress | None = None) -> CheckResult | None:
+    """Run the check and record its outcome; None when the file itself is unusable."""
+    try:
+        with job.file.open("rb") as handle:
+            workbook = workbook_open(handle.read(), limits=_limits())
+        sheet = workbook.sheet(0)
+        job.sheet_name, job.total_rows = sheet.name, sheet.total_rows
+        ImportJob.objects.filter(pk=job.pk).update(
+            sheet_name=sheet.name, total_rows=sheet.total_rows
+        )
+        result = ledger_check(actor=job.created_by, sheet=sheet, progress=_progress(job, progress))
+    except (WorkbookError, HeaderError) as exc:
+        _finish(job, ImportStatus.INVALID, message=str(getattr(exc, "message", exc)))
+        return None
+    job.to_create = len(result.creates)
+    job.to_update = len(result.updates)
+    job.unchanged = result.unchanged
+    job.error_count = len(result.errors)
+    job.errors = [e.as_dict() for e in result.errors[:STORED_ERRORS]]
+    job.ignored_columns = list(result.match.unmatched)
+    job.total_rows = result.total_rows
+    job.processed_rows = result.total_rows
+    return result
+
+
+def _finish(job: ImportJob, status: ImportStatus, message: str = "") -> None:
+    job.status = status
+    job.message = message[:500]
+    job.finished_at = timezone.now()
+    job.save()
+
+
+def job_check(job: ImportJob, progress: Progress | None = None) -> None:
+    """Dry run: what the workbook would create and change, and every error in it."""
+    result = _check(job, progress)
+    if result is None:
+        return
+    _finish(job, ImportStatus.INVALID if result.errors else ImportStatus.CHECKED)
+
+
+def job_commit(job: ImportJob, progress: Progress | None = None) -> None:
+    """Check the workbook again against the data as it is now, then write it all or nothing."""
+    result = _check(job, progress)
+    if result is None:
+        return
+    if result.errors:
+        _finish(job, ImportStatus.INVALID, _("数据已变化，重新校验发现错误，未导入。"))
+        return
+    batch = _("批次#%(id)d %(name)s") % {"id": job.pk, "name": job.file_name}
+    try:
+        created, updated = ledger_commit(actor=job.created_by, result=result, batch=batch)
+    except (ImportConflict, ValidationError) as exc:
+        _finish(job, ImportStatus.FAILED, str(exc.args[0] if exc.args else exc))
+        return
+    job.to_create, job.to_update = created, updated
+    _finish(job, ImportStatus.DONE)
+
+
+def _run(step: Callable[[ImportJob], None], job_id: int) -> None:
+    """Run a step; an unexpected failure still ends the job, so no page waits for ever."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    try:
+        step(job)
+    except Exception:
+        _finish(job, ImportStatus.FAILED, _("导入时发生内部错误，未写入任何数据，请联系管理员。"))
+        raise
+
+
+@task()
+def import_check(job_id: int) -> None:
+    """The check of a job, as a task."""
+    _run(job_check, job_id)
+
+
+@task()
+def import_commit(job_id: int) -> None:
+    """The import of a checked job, as a task."""
+    _run(job_commit, job_id)
