@@ -6,7 +6,7 @@ INSTALLED_APPS), so it needs no internet access and runs no inline script.
 
 from ninja import NinjaAPI, Swagger
 
-from cornerstone.api import errors, plans, projects, reference
+from cornerstone.api import errors, imports, plans, projects, reference
 from cornerstone.api.auth import AUTH
 
 api = NinjaAPI(
@@ -29,4 +29,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/", projects.router)
 api.add_router("/", reference.router)
+api.add_router("/", imports.router)
 api.add_router("/", plans.router)

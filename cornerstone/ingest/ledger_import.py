@@ -9,7 +9,7 @@ and writes everything with its audit rows, or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -221,11 +221,15 @@ def _row_read(
 
 
 def _validation_errors(
-    project: Project, number: int, headers: dict[str, str], data: dict[str, Any]
+    project: Project,
+    number: int,
+    headers: dict[str, str],
+    data: dict[str, Any],
+    exclude: Collection[str] = (),
 ) -> list[RowError]:
     """The model's own checks; a field with no column is named by its label."""
     try:
-        project.full_clean(validate_unique=False, validate_constraints=False)
+        project.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         errors = []
         for name, messages in exc.message_dict.items():
@@ -354,9 +358,9 @@ def _plan(
                     )
                 )
                 continue
-        errors = _validation_errors(project, number, headers, data)
-        if stored is None and not data.get("code"):
-            errors = [e for e in errors if e.column != headers.get("code")]
+        # A new project without a code gets a local one when it is written.
+        exclude = ["code"] if stored is None and not data.get("code") else []
+        errors = _validation_errors(project, number, headers, data, exclude)
         if errors:
             result.errors.extend(errors)
             continue

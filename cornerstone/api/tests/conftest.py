@@ -35,6 +35,13 @@ class Api:
     def patch(self, path: str, body: Any = None) -> Any:
         return self._send("patch", path, body)
 
+    def put(self, path: str, body: Any = None) -> Any:
+        return self._send("put", path, body)
+
+    def upload(self, path: str, file: Any) -> Any:
+        """POST a multipart form with one file field named ``file``."""
+        return self.client.post("/api/v1" + path, {"file": file}, **self._headers())
+
     def delete(self, path: str) -> Any:
         return self.client.delete("/api/v1" + path, **self._headers())
 

@@ -38,6 +38,10 @@ ENDPOINTS = {
     ("put", "/api/v1/projects/{project_id}/schedule/target"),
     ("delete", "/api/v1/projects/{project_id}/schedule/target"),
     ("get", "/api/v1/projects/{project_id}/schedule"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{job_id}"),
+    ("post", "/api/v1/imports/{job_id}/commit"),
+    ("get", "/api/v1/ledger.xlsx"),
 }
 
 

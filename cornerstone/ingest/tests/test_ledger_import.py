@@ -47,7 +47,8 @@ def workbook(rows, *, top=HEADER_TOP, sub=HEADER_SUB, title="2026年重点工程
             sheet.write_string(1, col, upper)
         if lower:
             sheet.write_string(2, col, lower)
-    sheet.merge_range(1, 3, 1, 4, "总投资（亿元）")
+    if sub[3]:  # the default layout: 总投资 merged over 合计 and 其中：中央资金
+        sheet.merge_range(1, 3, 1, 4, "总投资（亿元）")
     for r, row in enumerate(rows, start=3):
         for c, value in enumerate(row):
             if value is not None:
@@ -181,3 +182,12 @@ def test_readers_may_not_import(cast):
     with pytest.raises(PermissionDenied):
         services.import_job_create(actor=cast.taiyuan_leader, upload=workbook(ROWS))
     assert not ImportJob.objects.exists()
+
+
+def test_a_sheet_without_a_code_column_creates_projects_with_local_codes(cast, ledger):
+    top = ["项目名称", "所在区划", "总投资（万元）", "项目级别", "项目类别", "项目类型", "业主单位"]
+    row = ["无代码项目", "太原市小店区", 1200, "县重点", "产业", "新开工", "某公司"]
+    job = upload(cast.xiaodian_admin, [row], top=top, sub=[""] * len(top))
+    assert job.status == ImportStatus.CHECKED, job.errors
+    commit(cast.xiaodian_admin, job)
+    assert Project.objects.get(name="无代码项目").code.startswith("2026-140105-L")
