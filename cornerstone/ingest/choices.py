@@ -8,6 +8,7 @@ from cornerstone.projects.choices import BadgeChoices, colours
 
 class ImportKind(models.TextChoices):
     LEDGER = "ledger", _("项目台账")
+    PLANS = "plans", _("投资计划")
 
 
 @colours(

@@ -10,19 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from cornerstone.ingest.choices import ImportStatus
+from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.headers import HeaderError
-from cornerstone.ingest.ledger_import import (
-    CheckResult,
-    ImportConflict,
-    ledger_check,
-    ledger_commit,
-)
+from cornerstone.ingest.ledger_import import ImportConflict, RowError, ledger_check, ledger_commit
 from cornerstone.ingest.models import ImportJob
-from cornerstone.ingest.workbook import WorkbookError, WorkbookLimits, workbook_open
+from cornerstone.ingest.plan_import import plan_run
+from cornerstone.ingest.workbook import Sheet, WorkbookError, WorkbookLimits, workbook_open
 
 # The job keeps this many errors for the page and the error workbook.
 STORED_ERRORS = 10_000
+Progress = Callable[[int, int], None]
 
 
 def _limits() -> WorkbookLimits:
@@ -30,9 +27,6 @@ def _limits() -> WorkbookLimits:
         max_bytes=int(settings.IMPORT_MAX_MB) * 1024 * 1024,
         max_rows=int(settings.IMPORT_MAX_ROWS),
     )
-
-
-Progress = Callable[[int, int], None]
 
 
 def _progress(job: ImportJob, also: Progress | None) -> Callable[[int], None]:
@@ -46,8 +40,84 @@ def _progress(job: ImportJob, also: Progress | None) -> Callable[[int], None]:
     return report
 
 
-def _check(job: ImportJob, progress: Progress | None = None) -> CheckResult | None:
-    """Run the check and record its outcome; None when the file itself is unusable."""
+def _finish(job: ImportJob, status: ImportStatus, message: str = "") -> None:
+    job.status = status
+    job.message = message[:500]
+    job.finished_at = timezone.now()
+    job.processed_rows = job.total_rows
+    job.save()
+
+
+def _batch(job: ImportJob) -> str:
+    return _("批次#%(id)d %(name)s") % {"id": job.pk, "name": job.file_name}
+
+
+def _record(
+    job: ImportJob,
+    *,
+    created: int,
+    updated: int,
+    unchanged: int,
+    errors: list[RowError],
+    ignored: list[str],
+) -> None:
+    job.to_create, job.to_update, job.unchanged = created, updated, unchanged
+    job.error_count = len(errors)
+    job.errors = [e.as_dict() for e in errors[:STORED_ERRORS]]
+    job.ignored_columns = ignored
+
+
+def _run_kind(job: ImportJob, sheet: Sheet, *, commit: bool, progress: Progress | None) -> None:
+    """Check (and with ``commit``, import) a sheet of the job's kind; record the outcome."""
+    report = _progress(job, progress)
+    if job.kind == ImportKind.PLANS:
+        plans = plan_run(
+            actor=job.created_by, sheet=sheet, commit=commit, batch=_batch(job), progress=report
+        )
+        _record(
+            job,
+            created=plans.created,
+            updated=plans.updated,
+            unchanged=plans.unchanged,
+            errors=plans.errors,
+            ignored=list(plans.match.unmatched),
+        )
+        done = commit and not plans.errors
+        _finish(
+            job,
+            ImportStatus.INVALID
+            if plans.errors
+            else ImportStatus.DONE
+            if done
+            else ImportStatus.CHECKED,
+        )
+        return
+    result = ledger_check(actor=job.created_by, sheet=sheet, progress=report)
+    _record(
+        job,
+        created=len(result.creates),
+        updated=len(result.updates),
+        unchanged=result.unchanged,
+        errors=result.errors,
+        ignored=list(result.match.unmatched),
+    )
+    if result.errors:
+        message = _("数据已变化，重新校验发现错误，未导入。") if commit else ""
+        _finish(job, ImportStatus.INVALID, message)
+        return
+    if not commit:
+        _finish(job, ImportStatus.CHECKED)
+        return
+    try:
+        created, updated = ledger_commit(actor=job.created_by, result=result, batch=_batch(job))
+    except (ImportConflict, ValidationError) as exc:
+        _finish(job, ImportStatus.FAILED, str(exc.args[0] if exc.args else exc))
+        return
+    job.to_create, job.to_update = created, updated
+    _finish(job, ImportStatus.DONE)
+
+
+def _process(job: ImportJob, *, commit: bool, progress: Progress | None) -> None:
     try:
         with job.file.open("rb") as handle:
             workbook = workbook_open(handle.read(), limits=_limits())
@@ -56,52 +126,19 @@ def _check(job: ImportJob, progress: Progress | None = None) -> CheckResult | No
         ImportJob.objects.filter(pk=job.pk).update(
             sheet_name=sheet.name, total_rows=sheet.total_rows
         )
-        result = ledger_check(actor=job.created_by, sheet=sheet, progress=_progress(job, progress))
+        _run_kind(job, sheet, commit=commit, progress=progress)
     except (WorkbookError, HeaderError) as exc:
         _finish(job, ImportStatus.INVALID, message=str(getattr(exc, "message", exc)))
-        return None
-    job.to_create = len(result.creates)
-    job.to_update = len(result.updates)
-    job.unchanged = result.unchanged
-    job.error_count = len(result.errors)
-    job.errors = [e.as_dict() for e in result.errors[:STORED_ERRORS]]
-    job.ignored_columns = list(result.match.unmatched)
-    job.total_rows = result.total_rows
-    job.processed_rows = result.total_rows
-    return result
-
-
-def _finish(job: ImportJob, status: ImportStatus, message: str = "") -> None:
-    job.status = status
-    job.message = message[:500]
-    job.finished_at = timezone.now()
-    job.save()
 
 
 def job_check(job: ImportJob, progress: Progress | None = None) -> None:
     """Dry run: what the workbook would create and change, and every error in it."""
-    result = _check(job, progress)
-    if result is None:
-        return
-    _finish(job, ImportStatus.INVALID if result.errors else ImportStatus.CHECKED)
+    _process(job, commit=False, progress=progress)
 
 
 def job_commit(job: ImportJob, progress: Progress | None = None) -> None:
     """Check the workbook again against the data as it is now, then write it all or nothing."""
-    result = _check(job, progress)
-    if result is None:
-        return
-    if result.errors:
-        _finish(job, ImportStatus.INVALID, _("数据已变化，重新校验发现错误，未导入。"))
-        return
-    batch = _("批次#%(id)d %(name)s") % {"id": job.pk, "name": job.file_name}
-    try:
-        created, updated = ledger_commit(actor=job.created_by, result=result, batch=batch)
-    except (ImportConflict, ValidationError) as exc:
-        _finish(job, ImportStatus.FAILED, str(exc.args[0] if exc.args else exc))
-        return
-    job.to_create, job.to_update = created, updated
-    _finish(job, ImportStatus.DONE)
+    _process(job, commit=True, progress=progress)
 
 
 def _run(step: Callable[[ImportJob], None], job_id: int) -> None:

@@ -85,3 +85,26 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def plan_template_write(*, out: BinaryIO) -> None:
+    """The plan template: the project, the year, the annual plan and its twelve months."""
+    from cornerstone.ingest.plan_import import PLAN_FIELDS
+
+    book = xlsx_book(out)
+    sheet = XlsxSheet(book, _("投资计划"), {})
+    for col, spec in enumerate(PLAN_FIELDS):
+        header = f"{spec.label}（万元）" if spec.kind == "amount" else spec.label
+        sheet.text(0, col, header, HEADER)
+        sheet.sheet.set_column(col, col, 24 if spec.key in ("name", "override_reason") else 12)
+    sheet.sheet.write_comment(
+        0, 0, str(_("填项目代码；没有代码的项目填项目名称和所在区划。")), {"x_scale": 2}
+    )
+    sheet.sheet.write_comment(
+        0,
+        4,
+        str(_("各月之和须等于年度计划；各月都不填时按施工月份自动分月。")),
+        {"x_scale": 2},
+    )
+    sheet.sheet.freeze_panes(1, 2)
+    book.close()

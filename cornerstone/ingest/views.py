@@ -18,11 +18,11 @@ from cornerstone.accounts.scope import can_edit_projects, region_scope_q
 from cornerstone.core.xlsx import CONTENT_TYPE
 from cornerstone.geo.models import Region
 from cornerstone.ingest import services
-from cornerstone.ingest.choices import ImportStatus
+from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.error_workbook import error_workbook_write
 from cornerstone.ingest.ledger_export import ledger_rows, ledger_workbook_write
 from cornerstone.ingest.models import ImportJob
-from cornerstone.ingest.template_workbook import template_workbook_write
+from cornerstone.ingest.template_workbook import plan_template_write, template_workbook_write
 from cornerstone.ingest.workbook import workbook_open
 from cornerstone.projects.filters import ProjectFilterSet
 from cornerstone.projects.queries import projects_visible
@@ -54,14 +54,23 @@ def imports(request: HttpRequest) -> HttpResponse:
         if upload is None:
             messages.error(request, _("请选择要导入的文件。"))
         else:
+            kind = request.POST.get("kind", ImportKind.LEDGER)
             try:
-                job = services.import_job_create(actor=actor, upload=upload)
+                job = services.import_job_create(
+                    actor=actor,
+                    upload=upload,
+                    kind=ImportKind(kind) if kind in ImportKind.values else ImportKind.LEDGER,
+                )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
                 return redirect("ingest:job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=actor).order_by("-created_at")[:50]
-    return render(request, "ingest/imports.html", {"jobs": jobs, "nav": "imports"})
+    return render(
+        request,
+        "ingest/imports.html",
+        {"jobs": jobs, "kinds": ImportKind.choices, "nav": "imports"},
+    )
 
 
 @login_required
@@ -134,9 +143,11 @@ def ledger_template(request: HttpRequest) -> FileResponse:
     _importer(request)
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     regions = Region.objects.filter(region_scope_q(request.user)).order_by("code")
-    template_workbook_write(out=spool, regions=regions)
+    if request.GET.get("kind") == ImportKind.PLANS:
+        plan_template_write(out=spool)
+        name = "投资计划导入模板.xlsx"
+    else:
+        template_workbook_write(out=spool, regions=regions)
+        name = "项目台账导入模板.xlsx"
     spool.seek(0)
-    response = FileResponse(
-        spool, as_attachment=True, filename="项目台账导入模板.xlsx", content_type=CONTENT_TYPE
-    )
-    return response
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPE)

@@ -176,8 +176,11 @@ def investment_plan_save(
     split_method: SplitMethod = SplitMethod.MANUAL,
     override_reason: str = "",
     source: AuditSource = AuditSource.PAGE,
+    batch: str = "",
 ) -> InvestmentPlan:
     """Create or replace a project's plan for a year: the annual figure and its twelve months.
+
+    ``batch`` names the import a change came from, in its audit row.
 
     Months given must add up to the annual figure exactly. Without months, an even or
     weighted ``split_method`` computes them; months given after such a split and then
@@ -241,7 +244,8 @@ def investment_plan_save(
             if created
             else _("修改%(year)d年度投资计划%(amount)s")
         )
-        % {"year": year, "amount": format_wan(plan.annual_amount)},
+        % {"year": year, "amount": format_wan(plan.annual_amount)}
+        + (_("（导入%s）") % batch if batch else ""),
         changes=changes,
         project_id=project.pk,
     )
