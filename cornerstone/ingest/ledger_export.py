@@ -82,8 +82,10 @@ def ledger_workbook_write(
     for written, project in enumerate(projects, start=1):
         for col, spec in enumerate(specs):
             value = _value(project, spec)
-            if isinstance(value, Decimal):
+            if isinstance(value, Decimal) and spec.kind == "amount":
                 sheet.money(written, col, value, CELL)
+            elif isinstance(value, Decimal):
+                sheet.number(written, col, float(value), CELL)  # coordinates keep six places
             elif isinstance(value, dt.date):
                 sheet.date(written, col, value, CELL)
             elif isinstance(value, int):

@@ -9,6 +9,8 @@ and writes everything with its audit rows, or nothing.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -18,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
@@ -40,13 +43,15 @@ from cornerstone.ingest.cells import (
     year_range_parse,
 )
 from cornerstone.ingest.headers import Column, HeaderMatch, header_locate
-from cornerstone.ingest.ledger_columns import LEDGER_FIELDS
+from cornerstone.ingest.ledger_columns import LEDGER_FIELDS, STAGE_SPEC
 from cornerstone.ingest.workbook import Sheet
 from cornerstone.projects.codes import LOCAL_CODE, local_code
 from cornerstone.projects.models import Project, Stage
 from cornerstone.projects.services import AUDITED_FIELDS, EDITABLE_FIELDS
 
 HEADER_SCAN_ROWS = 10
+# Loaded with stored projects, so their audit snapshots read labels without a query each.
+RELATED = ("region", "zone", "industry", "responsible_unit", "parent", "stage")
 FIELD_LABELS = {f.name: f.verbose_name for f in Project._meta.concrete_fields}
 # Columns whose one cell fills two fields: 建设年限 "2024-2026".
 SPLIT_KEYS = {"construction_period": ("construction_start_year", "construction_end_year")}
@@ -92,6 +97,7 @@ class CheckResult:
     updates: list[PlannedRow] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    refs: References | None = None
 
 
 class References:
@@ -117,6 +123,16 @@ class References:
         self.departments: dict[tuple[str, str], Department] = {
             (d.region_id, d.name): d for d in Department.objects.all()
         }
+        self._by_key: dict[str, dict[Any, Any]] = {
+            "region": self.regions,
+            "industry": self.industries,
+            "zone": {z.pk: z for z in self.zones.values()},
+            "responsible_unit": {d.pk: d for d in self.departments.values()},
+        }
+
+    def related(self, field: str, key: Any) -> Any:
+        """The cached row a foreign key field's value names, or None for other fields."""
+        return self._by_key.get(field, {}).get(key)
 
     def region(self, text: str) -> str:
         if text in self.regions:
@@ -159,6 +175,14 @@ class References:
         raise CellError(_("项目所在区划及上级区划中找不到责任单位“%s”。") % text)
 
 
+@functools.cache
+def _choices(field_name: str, language: str | None) -> list[tuple[str, str]]:
+    """A choice field's (value, label) pairs in a language, worked out once."""
+    model_field = Project._meta.get_field(field_name)
+    assert isinstance(model_field, models.Field)
+    return [(str(v), str(label)) for v, label in model_field.flatchoices]
+
+
 def _cell_value(column: Column, raw: object, refs: References, region: str | None) -> Any:
     """Convert one cell to the value its field takes (a key for a related row)."""
     kind = column.spec.kind
@@ -177,13 +201,15 @@ def _cell_value(column: Column, raw: object, refs: References, region: str | Non
         return decimal_parse(raw, places=places, suffixes=("亩", "平方米", "㎡", "m2", "m²"))
     if kind == "bool":
         return bool_parse(raw)
+    if kind == "text":
+        # Free text keeps its own punctuation (，（）) and line breaks: only the ends are trimmed.
+        kept = raw.strip() if isinstance(raw, str) else text_normalize(raw)
+        return kept or None
     text = text_normalize(raw)
     if text == "":
         return None
     if kind == "choice":
-        model_field = Project._meta.get_field(column.spec.key)
-        assert isinstance(model_field, models.Field)
-        return choice_parse(text, [(str(v), str(label)) for v, label in model_field.flatchoices])
+        return choice_parse(text, _choices(column.spec.key, get_language()))
     if kind == "region":
         return refs.region(text)
     if kind == "industry":
@@ -246,20 +272,28 @@ def _validation_errors(
     return []
 
 
-def _apply(project: Project, data: dict[str, Any]) -> None:
+def _apply(project: Project, data: dict[str, Any], refs: References) -> None:
+    """Set the row's values; related rows are set as objects from the caches, so that
+    validation and the audit snapshot read them without a query each."""
     for name, value in data.items():
-        model_field = Project._meta.get_field(name)
-        setattr(project, model_field.attname, value)  # type: ignore[union-attr]
+        related = refs.related(name, value)
+        if related is not None:
+            setattr(project, name, related)
+        else:
+            model_field = Project._meta.get_field(name)
+            setattr(project, model_field.attname, value)  # type: ignore[union-attr]
 
 
 def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None) -> CheckResult:
     """Read and validate every row; work out what each would create or change."""
     rows: Iterator[list[object]] = iter(sheet.rows)
     head = list(islice(rows, HEADER_SCAN_ROWS))
-    match = header_locate(head, LEDGER_FIELDS)
+    match = header_locate(head, (*LEDGER_FIELDS, STAGE_SPEC))
     refs = References()
     headers = {c.spec.key: c.header for c in match.columns}
-    result = CheckResult(match=match, total_rows=max(0, sheet.total_rows - match.data_start))
+    result = CheckResult(
+        match=match, total_rows=max(0, sheet.total_rows - match.data_start), refs=refs
+    )
     parsed: list[tuple[int, dict[str, Any]]] = []
     data_rows: Iterable[list[object]] = chain(head[match.data_start :], rows)
     for offset, cells in enumerate(data_rows):
@@ -286,7 +320,7 @@ def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None)
             parsed.append((number, data))
         if progress and offset % PROGRESS_EVERY == 0:
             progress(offset)
-    _plan(actor, parsed, result, headers)
+    _plan(actor, refs, parsed, result, headers)
     if progress:
         progress(result.total_rows)
     return result
@@ -294,6 +328,7 @@ def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None)
 
 def _plan(
     actor: User,
+    refs: References,
     parsed: list[tuple[int, dict[str, Any]]],
     result: CheckResult,
     headers: dict[str, str],
@@ -302,14 +337,16 @@ def _plan(
     codes = [d["code"] for _n, d in parsed if d.get("code")]
     by_code: dict[str, Project] = {}
     for start in range(0, len(codes), 500):
-        for project in Project.objects.filter(code__in=codes[start : start + 500]):
+        for project in Project.objects.filter(code__in=codes[start : start + 500]).select_related(
+            *RELATED
+        ):
             by_code[project.code] = project
     uncoded = [(d["name"], d.get("region")) for _n, d in parsed if not d.get("code")]
     by_name: dict[tuple[str, str | None], Project] = {}
     names = {name for name, _r in uncoded}
     for start in range(0, len(names), 500):
         chunk = list(names)[start : start + 500]
-        for project in Project.objects.filter(name__in=chunk):
+        for project in Project.objects.filter(name__in=chunk).select_related(*RELATED):
             by_name.setdefault((project.name, project.region_id), project)
     visible = set(
         Project.objects.filter(project_scope_q(actor))
@@ -346,9 +383,10 @@ def _plan(
                 )
             )
             continue
-        project = Project() if stored is None else Project.objects.get(pk=stored.pk)
+        # A copy to change: the stored row keeps the values the commit checks against.
+        project = Project() if stored is None else copy.copy(stored)
         before = {} if stored is None else snapshot(project, AUDITED_FIELDS)
-        _apply(project, data)
+        _apply(project, data, refs)
         if stored is None:
             project.stage = first_stage  # type: ignore[assignment]
             if "region" not in data:
@@ -358,8 +396,11 @@ def _plan(
                     )
                 )
                 continue
-        # A new project without a code gets a local one when it is written.
-        exclude = ["code"] if stored is None and not data.get("code") else []
+        # A new project without a code gets a local one when it is written. Related rows
+        # came from the caches, so the per-row existence query of each key is skipped.
+        exclude = [name for name in data if refs.related(name, data[name]) is not None]
+        if stored is None and not data.get("code"):
+            exclude.append("code")
         errors = _validation_errors(project, number, headers, data, exclude)
         if errors:
             result.errors.extend(errors)
@@ -406,12 +447,13 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
         current = locked.get(planned.project.pk)
         if current is None or current.updated_at != planned.project.updated_at:
             raise ImportConflict(_("第%d行的项目在校验后被修改，请重新上传校验。") % planned.row)
+    refs = result.refs or References()
     first_stage = Stage.objects.order_by("order", "id").first()
     _local_codes(result.creates, timezone.localdate().year)
     new = []
     for planned in result.creates:
         project = Project(stage=first_stage)
-        _apply(project, planned.data)
+        _apply(project, planned.data, refs)
         new.append(project)
     Project.objects.bulk_create(new, batch_size=500)
     events: list[AuditEvent] = []
@@ -432,7 +474,7 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
     updated = []
     for planned in result.updates:
         project = locked[planned.project.pk]  # type: ignore[union-attr]
-        _apply(project, {k: planned.data[k] for k in planned.changes if k in planned.data})
+        _apply(project, {k: planned.data[k] for k in planned.changes if k in planned.data}, refs)
         changed_fields.update(Project._meta.get_field(k).attname for k in planned.changes)  # type: ignore[union-attr]
         updated.append(project)
         events.append(

@@ -65,7 +65,13 @@ def test_the_export_has_the_pages_scope_and_filters(client, cast, ledger):
 
 
 def test_an_exported_ledger_imports_back_unchanged(client, cast, ledger, geo):
-    Project.objects.filter(pk=ledger.xiaodian.pk).update(name='=HYPERLINK("http://x")项目')
+    Project.objects.filter(pk=ledger.xiaodian.pk).update(
+        name='=HYPERLINK("http://x")项目',
+        # Free text keeps its full-width punctuation and line breaks; coordinates keep six places.
+        scale_content="新建厂房（一期）2万平方米，\n配套设施。",
+        longitude=Decimal("112.549381"),
+        latitude=Decimal("37.857014"),
+    )
     client.force_login(cast.taiyuan_admin)
     content = exported(client)
     assert "<f>" not in sheet_xml(content)  # text that looks like a formula stays text
