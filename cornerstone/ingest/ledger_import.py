@@ -53,6 +53,9 @@ HEADER_SCAN_ROWS = 10
 # Loaded with stored projects, so their audit snapshots read labels without a query each.
 RELATED = ("region", "zone", "industry", "responsible_unit", "parent", "stage")
 FIELD_LABELS = {f.name: f.verbose_name for f in Project._meta.concrete_fields}
+ATTNAMES = {f.name: f.attname for f in Project._meta.concrete_fields}
+# Field name → whether a project may leave it blank.
+OPTIONAL = {f.name: f.blank for f in Project._meta.concrete_fields if f.name != "id"}
 # Columns whose one cell fills two fields: 建设年限 "2024-2026".
 SPLIT_KEYS = {"construction_period": ("construction_start_year", "construction_end_year")}
 PROGRESS_EVERY = 500
@@ -272,6 +275,15 @@ def _validation_errors(
     return []
 
 
+def _same(project: Project, data: dict[str, Any]) -> bool:
+    """Whether every value of the row is already the stored one."""
+    for name, value in data.items():
+        stored = getattr(project, ATTNAMES[name])
+        if stored != value and not (stored in (None, "") and value in (None, "")):
+            return False
+    return True
+
+
 def _apply(project: Project, data: dict[str, Any], refs: References) -> None:
     """Set the row's values; related rows are set as objects from the caches, so that
     validation and the audit snapshot read them without a query each."""
@@ -383,6 +395,9 @@ def _plan(
                 )
             )
             continue
+        if stored is not None and _same(stored, data):
+            result.unchanged += 1  # nothing to validate or write: the common re-import
+            continue
         # A copy to change: the stored row keeps the values the commit checks against.
         project = Project() if stored is None else copy.copy(stored)
         before = {} if stored is None else snapshot(project, AUDITED_FIELDS)
@@ -398,7 +413,14 @@ def _plan(
                 continue
         # A new project without a code gets a local one when it is written. Related rows
         # came from the caches, so the per-row existence query of each key is skipped.
+        # Fields the row does not give were valid when stored (or are optional on a new
+        # project), so only the given ones and a new project's required ones are cleaned.
         exclude = [name for name in data if refs.related(name, data[name]) is not None]
+        exclude += [
+            name
+            for name, optional in OPTIONAL.items()
+            if name not in data and (optional or stored is not None)
+        ]
         if stored is None and not data.get("code"):
             exclude.append("code")
         errors = _validation_errors(project, number, headers, data, exclude)
