@@ -10,6 +10,7 @@ and writes everything with its audit rows, or nothing.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import functools
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ from cornerstone.projects.models import Project, Stage
 from cornerstone.projects.services import AUDITED_FIELDS, EDITABLE_FIELDS
 
 HEADER_SCAN_ROWS = 10
+PLAN_CHUNK = 2000
 # Loaded with stored projects, so their audit snapshots read labels without a query each.
 RELATED = ("region", "zone", "industry", "responsible_unit", "parent", "stage")
 FIELD_LABELS = {f.name: f.verbose_name for f in Project._meta.concrete_fields}
@@ -86,7 +88,9 @@ class PlannedRow:
 
     row: int
     data: dict[str, Any]
-    project: Project | None  # the stored project it updates, None for a new one
+    # The stored project it updates (None for a new one) and when that was last changed.
+    stored_pk: int | None = None
+    stored_updated_at: dt.datetime | None = None
     changes: dict[str, dict[str, str | None]] = field(default_factory=dict)
 
 
@@ -307,6 +311,7 @@ def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None)
         match=match, total_rows=max(0, sheet.total_rows - match.data_start), refs=refs
     )
     parsed: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, Any], int] = {}
     data_rows: Iterable[list[object]] = chain(head[match.data_start :], rows)
     for offset, cells in enumerate(data_rows):
         number = match.data_start + offset + 1
@@ -330,9 +335,14 @@ def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None)
         result.errors.extend(errors)
         if not errors:
             parsed.append((number, data))
+        if len(parsed) >= PLAN_CHUNK:
+            # Stored projects are matched a chunk at a time, so memory does not grow with
+            # the workbook for the rows that change nothing.
+            _plan(actor, refs, parsed, result, headers, seen)
+            parsed = []
         if progress and offset % PROGRESS_EVERY == 0:
             progress(offset)
-    _plan(actor, refs, parsed, result, headers)
+    _plan(actor, refs, parsed, result, headers, seen)
     if progress:
         progress(result.total_rows)
     return result
@@ -344,6 +354,7 @@ def _plan(
     parsed: list[tuple[int, dict[str, Any]]],
     result: CheckResult,
     headers: dict[str, str],
+    seen: dict[tuple[str, Any], int],
 ) -> None:
     """Match rows to stored projects (by code, else name and region) and diff them."""
     codes = [d["code"] for _n, d in parsed if d.get("code")]
@@ -365,7 +376,6 @@ def _plan(
         .filter(pk__in=[p.pk for p in chain(by_code.values(), by_name.values())])
         .values_list("pk", flat=True)
     )
-    seen: dict[tuple[str, Any], int] = {}
     first_stage = Stage.objects.order_by("order", "id").first()
     for number, data in parsed:
         key: tuple[str, Any] = (
@@ -428,7 +438,13 @@ def _plan(
             result.errors.extend(errors)
             continue
         changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
-        planned = PlannedRow(row=number, data=data, project=stored, changes=changes)
+        planned = PlannedRow(
+            row=number,
+            data=data,
+            stored_pk=stored.pk if stored else None,
+            stored_updated_at=stored.updated_at if stored else None,
+            changes=changes,
+        )
         if stored is None:
             result.creates.append(planned)
         elif changes:
@@ -462,12 +478,11 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
     """Write a clean check's creates and updates with their audit rows; all or nothing."""
     if result.errors:
         raise ValidationError(_("工作簿有错误，不能导入。"))
-    ids = [p.project.pk for p in result.updates if p.project is not None]
+    ids = [p.stored_pk for p in result.updates]
     locked = {p.pk: p for p in Project.objects.select_for_update().filter(pk__in=ids)}
     for planned in result.updates:
-        assert planned.project is not None
-        current = locked.get(planned.project.pk)
-        if current is None or current.updated_at != planned.project.updated_at:
+        current = locked.get(planned.stored_pk or 0)
+        if current is None or current.updated_at != planned.stored_updated_at:
             raise ImportConflict(_("第%d行的项目在校验后被修改，请重新上传校验。") % planned.row)
     refs = result.refs or References()
     first_stage = Stage.objects.order_by("order", "id").first()
@@ -495,7 +510,7 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
     changed_fields: set[str] = set()
     updated = []
     for planned in result.updates:
-        project = locked[planned.project.pk]  # type: ignore[union-attr]
+        project = locked[planned.stored_pk or 0]
         _apply(project, {k: planned.data[k] for k in planned.changes if k in planned.data}, refs)
         changed_fields.update(Project._meta.get_field(k).attname for k in planned.changes)  # type: ignore[union-attr]
         updated.append(project)

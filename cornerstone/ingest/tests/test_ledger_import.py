@@ -7,12 +7,15 @@ import pytest
 import xlsxwriter
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cornerstone.core.choices import AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.ingest import services
 from cornerstone.ingest.choices import ImportStatus
+from cornerstone.ingest.ledger_import import ImportConflict, ledger_check, ledger_commit
 from cornerstone.ingest.models import ImportJob
+from cornerstone.ingest.workbook import workbook_open
 from cornerstone.projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +194,19 @@ def test_a_sheet_without_a_code_column_creates_projects_with_local_codes(cast, l
     assert job.status == ImportStatus.CHECKED, job.errors
     commit(cast.xiaodian_admin, job)
     assert Project.objects.get(name="无代码项目").code.startswith("2026-140105-L")
+
+
+def test_a_project_changed_after_the_check_stops_the_whole_commit(cast, ledger):
+    admin = cast.xiaodian_admin
+    commit(admin, upload(admin, ROWS))
+    changed = [
+        [1, "新增的项目", "140105", 1, None, "县重点", None, None, *MORE],
+        [2, "小店区数据中心项目", "140105", 0.8, None, "县重点", "2026.04.15", None, *MORE],
+    ]
+    result = ledger_check(actor=admin, sheet=workbook_open(workbook(changed).read()).sheet(0))
+    assert (len(result.creates), len(result.updates)) == (1, 1)
+    Project.objects.filter(name="小店区数据中心项目").update(updated_at=timezone.now())
+    with pytest.raises(ImportConflict, match="第5行"):
+        ledger_commit(actor=admin, result=result, batch="测试")
+    assert not Project.objects.filter(name="新增的项目").exists()
+    assert Project.objects.get(name="小店区数据中心项目").total_investment == Decimal("5000.00")
