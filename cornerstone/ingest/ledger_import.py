@@ -52,6 +52,7 @@ from cornerstone.projects.services import AUDITED_FIELDS, EDITABLE_FIELDS
 
 HEADER_SCAN_ROWS = 10
 PLAN_CHUNK = 2000
+WRITE_CHUNK = 1000
 # Loaded with stored projects, so their audit snapshots read labels without a query each.
 RELATED = ("region", "zone", "industry", "responsible_unit", "parent", "stage")
 FIELD_LABELS = {f.name: f.verbose_name for f in Project._meta.concrete_fields}
@@ -437,7 +438,8 @@ def _plan(
         if errors:
             result.errors.extend(errors)
             continue
-        changes = diff(project, before, snapshot(project, AUDITED_FIELDS))
+        # A new project's audit row is built when it is written; only updates need a diff now.
+        changes = {} if stored is None else diff(project, before, snapshot(project, AUDITED_FIELDS))
         planned = PlannedRow(
             row=number,
             data=data,
@@ -487,26 +489,33 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
     refs = result.refs or References()
     first_stage = Stage.objects.order_by("order", "id").first()
     _local_codes(result.creates, timezone.localdate().year)
-    new = []
-    for planned in result.creates:
-        project = Project(stage=first_stage)
-        _apply(project, planned.data, refs)
-        new.append(project)
-    Project.objects.bulk_create(new, batch_size=500)
-    events: list[AuditEvent] = []
-    for project in new:
-        events.append(
-            audit_event(
-                actor=actor,
-                source=AuditSource.IMPORT,
-                action=AuditAction.CREATE,
-                obj=project,
-                summary=_("导入（%(batch)s）新建项目“%(name)s”（%(code)s）")
-                % {"batch": batch, "name": project.name, "code": project.code},
-                changes=diff(project, {}, snapshot(project, AUDITED_FIELDS)),
-                project_id=project.pk,
-            )
+    created = 0
+    # Written a chunk at a time, so the new rows and their audit rows never pile up in memory.
+    for start in range(0, len(result.creates), WRITE_CHUNK):
+        new = []
+        for planned in result.creates[start : start + WRITE_CHUNK]:
+            project = Project(stage=first_stage)
+            _apply(project, planned.data, refs)
+            new.append(project)
+        Project.objects.bulk_create(new, batch_size=500)
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event(
+                    actor=actor,
+                    source=AuditSource.IMPORT,
+                    action=AuditAction.CREATE,
+                    obj=project,
+                    summary=_("导入（%(batch)s）新建项目“%(name)s”（%(code)s）")
+                    % {"batch": batch, "name": project.name, "code": project.code},
+                    changes=diff(project, {}, snapshot(project, AUDITED_FIELDS)),
+                    project_id=project.pk,
+                )
+                for project in new
+            ],
+            batch_size=1000,
         )
+        created += len(new)
+    events: list[AuditEvent] = []
     changed_fields: set[str] = set()
     updated = []
     for planned in result.updates:
@@ -535,4 +544,4 @@ def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int,
             project.updated_at = now
         Project.objects.bulk_update(updated, [*changed_fields, "updated_at"], batch_size=500)
     AuditEvent.objects.bulk_create(events, batch_size=1000)
-    return len(new), len(updated)
+    return created, len(updated)
