@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.db import models
+from django.utils.translation import get_language
 
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
@@ -47,6 +50,13 @@ def snapshot(instance: models.Model, field_names: list[str]) -> dict[str, str | 
     return {name: display_value(instance, meta.get_field(name)) for name in field_names}  # type: ignore[arg-type]
 
 
+@functools.cache
+def _label(model: str, name: str, language: str | None) -> str:
+    """A field's label in a language, worked out once (an import diffs thousands of rows)."""
+    field = apps.get_model(model)._meta.get_field(name)
+    return str(field.verbose_name)
+
+
 def diff(
     instance: models.Model, before: dict[str, str | None], after: dict[str, str | None]
 ) -> dict[str, dict[str, str | None]]:
@@ -60,7 +70,7 @@ def diff(
     for name in [*after, *(name for name in before if name not in after)]:
         old, new = before.get(name), after.get(name)
         if old != new:
-            label = str(meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            label = _label(meta.label_lower, name, get_language())
             changes[name] = {"label": label, "before": old, "after": new}
     return changes
 

@@ -131,6 +131,9 @@ class References:
         self.departments: dict[tuple[str, str], Department] = {
             (d.region_id, d.name): d for d in Department.objects.all()
         }
+        self.departments_by_name: dict[str, list[Department]] = {}
+        for department in self.departments.values():
+            self.departments_by_name.setdefault(department.name, []).append(department)
         self._by_key: dict[str, dict[Any, Any]] = {
             "region": self.regions,
             "industry": self.industries,
@@ -175,8 +178,8 @@ class References:
     def department(self, text: str, region_code: str | None) -> int:
         matches = [
             d
-            for (d_region, name), d in self.departments.items()
-            if name == text and (region_code is None or in_subtree(region_code, d_region))
+            for d in self.departments_by_name.get(text, [])
+            if region_code is None or in_subtree(region_code, d.region_id)
         ]
         if len(matches) == 1:
             return matches[0].pk
@@ -432,8 +435,10 @@ def _plan(
             for name, optional in OPTIONAL.items()
             if name not in data and (optional or stored is not None)
         ]
-        if stored is None and not data.get("code"):
-            exclude.append("code")
+        if stored is None:
+            exclude.append("stage")  # the first stage, set above: no query to check it
+            if not data.get("code"):
+                exclude.append("code")
         errors = _validation_errors(project, number, headers, data, exclude)
         if errors:
             result.errors.extend(errors)
