@@ -7,7 +7,6 @@ until its status is no longer ``checking``), then commit a job whose check passe
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +20,7 @@ from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.api.auth import actor
 from cornerstone.api.schemas import ERRORS
 from cornerstone.core.choices import AuditSource
-from cornerstone.core.xlsx import CONTENT_TYPE
+from cornerstone.core.downloads import xlsx_download
 from cornerstone.ingest import services
 from cornerstone.ingest.ledger_export import ledger_rows, ledger_workbook_write
 from cornerstone.ingest.models import ImportJob
@@ -129,10 +128,7 @@ def ledger_xlsx(request: HttpRequest) -> FileResponse:
     filterset = ProjectFilterSet(request.GET, queryset=projects_visible(actor=actor(request)))
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    ledger_workbook_write(out=spool, projects=ledger_rows(filterset.qs))
-    spool.seek(0)
-    name = f"项目台账-{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPE)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_download(
+        lambda out: ledger_workbook_write(out=out, projects=ledger_rows(filterset.qs)),
+        f"项目台账-{timezone.localdate():%Y%m%d}.xlsx",
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, region_scope_q
-from cornerstone.core.xlsx import CONTENT_TYPE
+from cornerstone.core.downloads import xlsx_download
 from cornerstone.geo.models import Region
 from cornerstone.ingest import services
 from cornerstone.ingest.choices import ImportKind, ImportStatus
@@ -110,13 +108,10 @@ def ledger_xlsx(request: HttpRequest) -> FileResponse:
     filterset = ProjectFilterSet(request.GET, queryset=projects_visible(actor=request.user))
     if not filterset.is_valid():
         raise Http404
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    ledger_workbook_write(out=spool, projects=ledger_rows(filterset.qs))
-    spool.seek(0)
-    name = f"项目台账-{timezone.localdate():%Y%m%d}.xlsx"
-    response = FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPE)
-    response["Cache-Control"] = "private, no-store"  # scoped to the user who asked
-    return response
+    return xlsx_download(
+        lambda out: ledger_workbook_write(out=out, projects=ledger_rows(filterset.qs)),
+        f"项目台账-{timezone.localdate():%Y%m%d}.xlsx",
+    )
 
 
 @login_required
@@ -128,26 +123,19 @@ def job_errors_xlsx(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     with job.file.open("rb") as handle:
         sheet = workbook_open(handle.read()).sheet(0)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    error_workbook_write(out=spool, sheet=sheet, errors=job.errors)
-    spool.seek(0)
-    name = f"错误-{job.file_name}"
-    response = FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPE)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_download(
+        lambda out: error_workbook_write(out=out, sheet=sheet, errors=job.errors),
+        f"错误-{job.file_name}",
+    )
 
 
 @login_required
 def ledger_template(request: HttpRequest) -> FileResponse:
     """The blank ledger template, its region list limited to the user's regions."""
     _importer(request)
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     regions = Region.objects.filter(region_scope_q(request.user)).order_by("code")
     if request.GET.get("kind") == ImportKind.PLANS:
-        plan_template_write(out=spool)
-        name = "投资计划导入模板.xlsx"
-    else:
-        template_workbook_write(out=spool, regions=regions)
-        name = "项目台账导入模板.xlsx"
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=name, content_type=CONTENT_TYPE)
+        return xlsx_download(lambda out: plan_template_write(out=out), "投资计划导入模板.xlsx")
+    return xlsx_download(
+        lambda out: template_workbook_write(out=out, regions=regions), "项目台账导入模板.xlsx"
+    )

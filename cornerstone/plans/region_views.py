@@ -3,10 +3,7 @@ the working calendar; and the wall chart and the xlsx downloads of one project."
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
 from decimal import Decimal
-from typing import BinaryIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_manage_lifecycle
-from cornerstone.core.xlsx import CONTENT_TYPE
+from cornerstone.core.downloads import xlsx_download
 from cornerstone.geo.models import Region
 from cornerstone.geo.queries import departments_visible
 from cornerstone.plans import services
@@ -73,16 +70,6 @@ def _year(request: HttpRequest) -> int:
     return year if 2000 <= year <= 2100 else today.year
 
 
-def _xlsx_response(write: Callable[[BinaryIO], None], filename: str) -> FileResponse:
-    """Write the workbook into a temporary file and send it from there, not from memory."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
-    write(spool)
-    spool.seek(0)
-    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
-    response["Cache-Control"] = "private, no-store"  # scoped to the user who asked
-    return response
-
-
 @login_required
 def wallchart(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's wall chart (挂图作战): Gantt of tasks and milestones, and the S-curve."""
@@ -117,7 +104,7 @@ def schedule_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     today = timezone.localdate()
     schedule = project_schedule(project=project, today=today)
     milestones = project_milestones(project=project, today=today)
-    return _xlsx_response(
+    return xlsx_download(
         lambda out: schedule_workbook_write(
             out=out, project=project, schedule=schedule, milestones=milestones, today=today
         ),
@@ -207,7 +194,7 @@ def monthly_xlsx(request: HttpRequest) -> FileResponse:
     year = _year(request)
     plans = region_monthly_plans(actor=request.user, region=region, year=year)
     totals = region_monthly_totals(actor=request.user, region=region, year=year)
-    return _xlsx_response(
+    return xlsx_download(
         lambda out: monthly_plan_workbook_write(
             out=out, region=region, year=year, plans=plans, totals=totals
         ),
