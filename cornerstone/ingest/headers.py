@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.utils.translation import gettext, pgettext
+from xlsxwriter.utility import xl_col_to_name
 
 from cornerstone.ingest.cells import WAN_PER_YI, WAN_PER_YUAN, text_normalize
 
@@ -238,15 +239,6 @@ def _sheet_unit(table: list[list[str]], before: int) -> Decimal | None:
     return None
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
 def _join(items: Sequence[str]) -> str:
     return pgettext("list separator", "、").join(items) or gettext("（无）")
 
@@ -313,9 +305,9 @@ def _resolve(layout: _Layout, table: list[list[str]], specs: Sequence[FieldSpec]
                     "表头重复：第%(a)s列“%(a_header)s”和第%(b)s列“%(b_header)s”都对应“%(field)s”，请删除或改名其中一列"
                 )
                 % {
-                    "a": _column_letter(first.index),
+                    "a": xl_col_to_name(first.index),
                     "a_header": first.header,
-                    "b": _column_letter(column.index),
+                    "b": xl_col_to_name(column.index),
                     "b_header": column.header,
                     "field": spec.label,
                 },

@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from xlsxwriter.utility import xl_col_to_name
 
 from cornerstone.core.xlsx import HEADER, XlsxSheet, xlsx_book
 from cornerstone.geo.models import Industry, Region
@@ -64,7 +65,7 @@ def template_workbook_write(*, out: BinaryIO, regions: Iterable[Region]) -> None
             continue
         # Lists live on a hidden sheet: a validation's inline list is capped at 255 characters.
         lists.write_column(0, list_col, values)
-        letter = _column_letter(list_col)
+        letter = xl_col_to_name(list_col)
         validation: dict[str, Any] = {
             "validate": "list",
             "source": f"='{lists.name}'!${letter}$1:${letter}${len(values)}",
@@ -76,15 +77,6 @@ def template_workbook_write(*, out: BinaryIO, regions: Iterable[Region]) -> None
     sheet.sheet.freeze_panes(1, 2)
     lists.hide()
     book.close()
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def plan_template_write(*, out: BinaryIO) -> None:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import QuerySet
+from xlsxwriter.utility import xl_col_to_name
 
 from cornerstone.core.xlsx import formula_like
 from cornerstone.plans.exports import (
@@ -126,20 +127,11 @@ class Sheet:
         return cell.text if cell.text is not None else cell.number
 
     def row(self, number: int, columns: int) -> list[str | float | None]:
-        return [self.value(f"{column_letter(c)}{number}") for c in range(columns)]
+        return [self.value(f"{xl_col_to_name(c)}{number}") for c in range(columns)]
 
     @property
     def rows(self) -> int:
         return max((int(re.sub(r"[A-Z]+", "", ref)) for ref in self.cells), default=0)
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def xml_parse(data: bytes | str) -> ET.Element:
@@ -300,7 +292,7 @@ def test_the_schedule_sheet_has_its_titles_header_and_a_row_per_task(cast, ledge
     assert str(sheet.value("A3")).startswith("可按期完成（最早可于")
     assert {"A1:O1", "A2:O2", "A3:O3"} <= set(sheet.merged)
     assert sheet.row(4, 15) == SCHEDULE_HEADER
-    assert all(sheet[f"{column_letter(c)}4"].style.bold for c in range(15))
+    assert all(sheet[f"{xl_col_to_name(c)}4"].style.bold for c in range(15))
     assert [sheet.value(f"B{r}") for r in range(5, 9)] == [
         "土方开挖",
         "基础施工",
@@ -351,10 +343,10 @@ def test_critical_rows_are_highlighted_and_the_others_not(cast, ledger, network)
     for row in (5, 6, 7):
         assert sheet.value(f"L{row}") == "是"
         assert sheet.value(f"K{row}") == 0
-        assert {sheet[f"{column_letter(c)}{row}"].style.fill for c in range(15)} == {"FFFCE4D6"}
+        assert {sheet[f"{xl_col_to_name(c)}{row}"].style.fill for c in range(15)} == {"FFFCE4D6"}
     assert sheet.value("L8") == "否"
     assert sheet.value("K8") > 0
-    assert {sheet[f"{column_letter(c)}8"].style.fill for c in range(15)} == {None}
+    assert {sheet[f"{xl_col_to_name(c)}8"].style.fill for c in range(15)} == {None}
     assert str(sheet.value("A3")).startswith("最早可于")
     assert sheet.value("A2") == "未设定完成时限　　编制日期：2026-11-24"
 
@@ -537,7 +529,7 @@ def test_the_monthly_table_has_a_title_a_header_and_a_row_per_plan(cast, geo, le
         117.3,
     ]
     for c in range(4, 17):
-        assert sheet[f"{column_letter(c)}4"].style.num_format == "#,##0.00"
+        assert sheet[f"{xl_col_to_name(c)}4"].style.num_format == "#,##0.00"
     # Codes are text (a 24-digit code as a number would lose digits).
     assert sheet["B3"].kind == "inlineStr"
 
