@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cornerstone.core.testing.factories import PASSWORD
+from cornerstone.core.testing.browser import log_in
 from cornerstone.plans import services
 from cornerstone.plans.task_services import PredecessorInput, task_create
 
@@ -14,14 +14,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # PDF points: A3 is 297 × 420 mm, so 1190.55 × 841.89 points when landscape.
 A3_LANDSCAPE = (1190.55, 841.89)
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 def test_a_task_added_on_the_page_appears_on_the_wall_chart(browser_context, cast, ledger, geo):

@@ -5,17 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cornerstone.core.testing.factories import PASSWORD, ProjectFactory
+from cornerstone.core.testing.browser import log_in
+from cornerstone.core.testing.factories import ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_test_id("whoami")).to_be_visible()
 
 
 def test_county_admin_filters_opens_completes_a_step_and_a_neighbour_is_refused(
