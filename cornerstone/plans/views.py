@@ -328,15 +328,15 @@ def schedule_target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.schedule_target_clear(actor=actor, project=project)
             messages.success(request, _("已取消倒排工期时限。"))
         else:
-            target = services.schedule_target_set(
+            # A deadline already past for an unstarted project is flagged by the page itself
+            # (the schedule's own rule), so it is not judged again here.
+            services.schedule_target_set(
                 actor=actor,
                 project=project,
                 deadline=request.POST.get("deadline", ""),
                 label=request.POST.get("label", ""),
             )
             messages.success(request, _("倒排工期时限已保存。"))
-            if target.deadline < timezone.localdate() and project.actual_start_date is None:
-                messages.warning(request, _("完成时限已过，而项目尚未开工。"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("plans:project", pk=project.pk)

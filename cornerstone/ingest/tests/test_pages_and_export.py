@@ -120,9 +120,11 @@ def test_the_template_has_dropdowns_notes_and_only_the_users_regions(client, cas
         names = [n for n in archive.namelist() if "comments" in n]
         strings = archive.read("xl/sharedStrings.xml").decode()
     assert "<dataValidation" in sheet and names
+    # The dropdowns read their lists from the hidden 选项 sheet.
+    assert "<formula1>'选项'!$A$1" in sheet
     assert "山西省太原市小店区" in strings and "山西省太原市迎泽区" not in strings
     assert "省重点" in strings and 'state="hidden"' in archive_workbook(content)
-    assert lists
+    assert "<c r=\"A1\"" in lists
 
 
 def archive_workbook(content: bytes) -> str:

@@ -191,7 +191,8 @@ def test_setting_a_past_deadline_warns(client, cast, ledger):
         {"deadline": "2026-10-01", "label": "投产"},
         follow=True,
     )
-    assert "完成时限已过，而项目尚未开工。" in response.content.decode()
+    html = response.content.decode()
+    assert 'data-testid="deadline-passed"' in html and "完成时限已过，而项目尚未开工。" in html
 
 
 def test_the_wallchart_carries_its_data_and_an_empty_state(client, cast, ledger, network):
