@@ -34,3 +34,9 @@ def in_subtree(code: str, root: str) -> bool:
         return False  # "1401050" sorts between 140105 and 140106 but is no division
     low, high = subtree_bounds(root)
     return low <= code < high
+
+
+def ancestors_of(code: str) -> list[str]:
+    """The code itself and the codes of its city and province, without duplicates."""
+    found = [code, code[:4] + "00", code[:2] + "0000"]
+    return list(dict.fromkeys(found))

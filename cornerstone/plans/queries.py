@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from cornerstone.accounts.scope import region_scope_q, scope_root
-from cornerstone.geo.codes import subtree_bounds
-from cornerstone.geo.models import Region
+from cornerstone.geo.codes import ancestors_of, subtree_bounds
+from cornerstone.geo.models import Department, Region
+from cornerstone.geo.queries import departments_visible
 from cornerstone.plans.choices import MilestoneStatus
 from cornerstone.plans.milestones import milestone_status
 from cornerstone.plans.models import (
@@ -496,3 +497,16 @@ def region_for(*, actor: User | AnonymousUser, code: str | None) -> Region:
     if first is None:
         raise Region.DoesNotExist
     return first
+
+
+def task_departments(*, actor: User | AnonymousUser, project: Project) -> QuerySet[Department]:
+    """The departments a task may name: the project's region and those above it, or the
+    actor's own (the rule ``task_services`` checks)."""
+    return (
+        (
+            Department.objects.filter(region_id__in=ancestors_of(project.region_id))
+            | departments_visible(actor=actor)
+        )
+        .select_related("region")
+        .order_by("region_id", "name")
+    )

@@ -15,14 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
-from cornerstone.accounts.scope import region_scope_q
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.validation import full_clean_or_raise, values_apply
-from cornerstone.geo.codes import in_subtree
-from cornerstone.geo.models import Department
 from cornerstone.plans.choices import DependencyType
 from cornerstone.plans.models import Task, TaskDependency
+from cornerstone.plans.queries import task_departments
 from cornerstone.plans.scheduling import (
     Dependency,
     DependencyKind,
@@ -60,10 +58,7 @@ def _department_errors(actor: User, project: Project, task: Task) -> dict[str, l
     """The department answers for the project's region (or above it), or is one the actor sees."""
     if task.department_id is None:
         return {}
-    department = Department.objects.get(pk=task.department_id)
-    if in_subtree(project.region_id, department.region_id):
-        return {}
-    if Department.objects.filter(region_scope_q(actor, "region_id"), pk=department.pk).exists():
+    if task_departments(actor=actor, project=project).filter(pk=task.department_id).exists():
         return {}
     return {"department": [_("所选责任单位不在本项目所在区划或您的管辖范围内。")]}
 

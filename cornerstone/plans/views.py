@@ -20,8 +20,6 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_plans
-from cornerstone.geo.codes import subtree_bounds
-from cornerstone.geo.models import Department
 from cornerstone.plans import services, task_services
 from cornerstone.plans.choices import DependencyType, SplitMethod
 from cornerstone.plans.forms import (
@@ -38,6 +36,7 @@ from cornerstone.plans.queries import (
     project_milestones,
     project_rolling,
     project_schedule,
+    task_departments,
 )
 from cornerstone.projects.models import Project
 from cornerstone.projects.queries import project_get
@@ -236,20 +235,6 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     return redirect("plans:project", pk=project.pk)
 
 
-def _departments_for(project: Project, actor: User) -> Any:
-    """Departments of the project's region, the regions above it, and the actor's own."""
-    ancestors = [project.region_id]
-    region = project.region
-    while region.parent_id is not None:
-        ancestors.append(region.parent_id)
-        region = region.parent  # type: ignore[assignment]
-    visible = Department.objects.filter(region_id__in=ancestors)
-    if actor.region_id:
-        low, high = subtree_bounds(actor.region_id)
-        visible = visible | Department.objects.filter(region_id__gte=low, region_id__lt=high)
-    return visible.select_related("region").order_by("region_id", "name")
-
-
 @login_required
 def task_edit(request: HttpRequest, pk: int, task_pk: int | None = None) -> HttpResponse:
     """Add a task with its predecessors, or change one."""
@@ -260,7 +245,7 @@ def task_edit(request: HttpRequest, pk: int, task_pk: int | None = None) -> Http
         task = Task.objects.filter(project=project, pk=task_pk).first()
         if task is None:
             raise Http404
-    departments = _departments_for(project, actor)
+    departments = task_departments(actor=actor, project=project)
     form = TaskForm(request.POST or None, instance=task, departments=departments)
     links = list(task.predecessor_links.all()) if task else []
     rows = predecessor_rows(request.POST if request.method == "POST" else None, links)

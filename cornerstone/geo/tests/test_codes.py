@@ -3,7 +3,7 @@
 import pytest
 
 from cornerstone.geo.choices import RegionLevel
-from cornerstone.geo.codes import in_subtree, level_of, subtree_bounds
+from cornerstone.geo.codes import ancestors_of, in_subtree, level_of, subtree_bounds
 
 
 @pytest.mark.parametrize(
@@ -52,3 +52,9 @@ def test_subtree_bounds_are_a_half_open_range_of_codes():
     assert subtree_bounds("140100") == ("140100", "140200")
     low, high = subtree_bounds("140105")
     assert low == "140105" and "140105" < high <= "140106"
+
+
+def test_ancestors_are_the_code_its_city_and_its_province():
+    assert ancestors_of("140105") == ["140105", "140100", "140000"]
+    assert ancestors_of("140100") == ["140100", "140000"]
+    assert ancestors_of("140000") == ["140000"]
