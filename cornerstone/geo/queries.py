@@ -63,3 +63,8 @@ def zones_visible(*, actor: User | AnonymousUser) -> QuerySet[Zone]:
 def departments_visible(*, actor: User | AnonymousUser) -> QuerySet[Department]:
     """Responsible units inside the actor's region subtree."""
     return Department.objects.filter(region_scope_q(actor, "region_id"))
+
+
+def regions_visible(*, actor: User | AnonymousUser) -> QuerySet[Region]:
+    """Divisions inside the actor's region subtree, in code order."""
+    return Region.objects.filter(region_scope_q(actor)).order_by("code")

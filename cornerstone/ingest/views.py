@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
-from cornerstone.accounts.scope import can_edit_projects, region_scope_q
+from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.core.downloads import xlsx_download
-from cornerstone.geo.models import Region
+from cornerstone.geo.queries import regions_visible
 from cornerstone.ingest import services
 from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.error_workbook import error_workbook_write
@@ -133,7 +133,7 @@ def job_errors_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 def ledger_template(request: HttpRequest) -> FileResponse:
     """The blank ledger template, its region list limited to the user's regions."""
     _importer(request)
-    regions = Region.objects.filter(region_scope_q(request.user)).order_by("code")
+    regions = regions_visible(actor=request.user)
     if request.GET.get("kind") == ImportKind.PLANS:
         return xlsx_download(lambda out: plan_template_write(out=out), "投资计划导入模板.xlsx")
     return xlsx_download(

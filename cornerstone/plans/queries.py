@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from cornerstone.accounts.scope import region_scope_q, scope_root
+from cornerstone.accounts.scope import scope_root
 from cornerstone.geo.codes import ancestors_of, subtree_bounds
 from cornerstone.geo.models import Department, Region
-from cornerstone.geo.queries import departments_visible
+from cornerstone.geo.queries import departments_visible, regions_visible
 from cornerstone.plans.choices import MilestoneStatus
 from cornerstone.plans.milestones import milestone_status
 from cornerstone.plans.models import (
@@ -487,7 +487,7 @@ def project_scurve(*, project: Project, year: int) -> SCurve:
 
 def region_for(*, actor: User | AnonymousUser, code: str | None) -> Region:
     """The region asked for if the actor may see it, else their own; DoesNotExist outside scope."""
-    regions = Region.objects.filter(region_scope_q(actor))
+    regions = regions_visible(actor=actor)
     if code:
         return regions.get(code=code)
     root = scope_root(actor)

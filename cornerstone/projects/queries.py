@@ -13,7 +13,8 @@ from cornerstone.accounts.scope import project_scope_q, region_scope_q, scope_ro
 from cornerstone.core.models import AuditEvent
 from cornerstone.geo.choices import IndustryLevel, RegionLevel
 from cornerstone.geo.codes import level_of
-from cornerstone.geo.models import Industry, Region, Zone
+from cornerstone.geo.models import Industry, Zone
+from cornerstone.geo.queries import regions_visible
 from cornerstone.projects.choices import StepStatus
 from cornerstone.projects.lifecycle import SETTLED, StepRule
 from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition, StepEvidence
@@ -211,7 +212,7 @@ def filter_options(*, actor: User | AnonymousUser) -> FilterOptions:
     root = scope_root(actor)
     regions: list[Option] = []
     if root is not None or actor.is_superuser:
-        within = Region.objects.filter(region_scope_q(actor)).order_by("code")
+        within = regions_visible(actor=actor)
         if root is None:
             # The whole country: provinces and cities; counties come with a city's scope.
             within = within.exclude(level=RegionLevel.COUNTY)
