@@ -36,6 +36,10 @@ INSTALLED_APPS = [
     "cornerstone.accounts",
     "cornerstone.projects",
     "cornerstone.plans",
+    "cornerstone.progress",
+    "cornerstone.problems",
+    "cornerstone.alerts",
+    "cornerstone.dispatch",
     "cornerstone.ingest",
     "django_tasks",
     "django_tasks_db",
@@ -159,6 +163,7 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env.string(
     "CORNERSTONE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+DEFAULT_FROM_EMAIL = env.string("CORNERSTONE_FROM_EMAIL", "cornerstone@localhost")
 
 LOGGING = {
     "version": 1,

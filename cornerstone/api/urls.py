@@ -6,7 +6,17 @@ INSTALLED_APPS), so it needs no internet access and runs no inline script.
 
 from ninja import NinjaAPI, Swagger
 
-from cornerstone.api import errors, imports, plans, projects, reference
+from cornerstone.api import (
+    alerts,
+    dispatch,
+    errors,
+    imports,
+    plans,
+    problems,
+    progress,
+    projects,
+    reference,
+)
 from cornerstone.api.auth import AUTH
 
 api = NinjaAPI(
@@ -31,3 +41,7 @@ api.add_router("/", projects.router)
 api.add_router("/", reference.router)
 api.add_router("/", imports.router)
 api.add_router("/", plans.router)
+api.add_router("/", progress.router)
+api.add_router("/", problems.router)
+api.add_router("/", alerts.router)
+api.add_router("/", dispatch.router)

@@ -1,0 +1,7 @@
+"""Pages of problems."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "problems"
+
+urlpatterns: list = []

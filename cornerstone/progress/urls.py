@@ -1,0 +1,7 @@
+"""Pages of progress."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "progress"
+
+urlpatterns: list = []
