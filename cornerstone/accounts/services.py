@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from cornerstone.accounts.models import ApiToken, User, token_hash
 from cornerstone.core.audit import audit_record
 from cornerstone.core.choices import AuditAction, AuditSource
+from cornerstone.core.models import Notification
 
 TOKEN_PREFIX = "cs_"  # noqa: S105 (a marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -60,3 +61,12 @@ def api_token_revoke(
             summary=_("吊销接口令牌“%s”") % token.name,
         )
     return token
+
+
+def notifications_mark_read(*, actor: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the actor's own notifications read (the given ones, or all); returns how many."""
+    # Reading one's own messages changes nothing of the ledger: no audit row.
+    rows = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=notification_ids)
+    return rows.update(read_at=timezone.now())

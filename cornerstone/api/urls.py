@@ -11,6 +11,7 @@ from cornerstone.api import (
     dispatch,
     errors,
     imports,
+    notifications,
     plans,
     problems,
     progress,
@@ -45,3 +46,4 @@ api.add_router("/", progress.router)
 api.add_router("/", problems.router)
 api.add_router("/", alerts.router)
 api.add_router("/", dispatch.router)
+api.add_router("/", notifications.router)

@@ -49,6 +49,8 @@ CORE_ENDPOINTS = {
     ("get", "/api/v1/imports/{job_id}"),
     ("post", "/api/v1/imports/{job_id}/commit"),
     ("get", "/api/v1/ledger.xlsx"),
+    ("get", "/api/v1/notifications"),
+    ("post", "/api/v1/notifications/read"),
 }
 # Each app of the reporting issue lists its own endpoints in a module of its own.
 ENDPOINTS = (
