@@ -106,9 +106,6 @@ def briefing_path(instance: "Briefing", filename: str) -> str:
     """Generated files live under the briefing's id."""
     return f"briefings/{instance.pk}/{filename}"
 
-    def __str__(self) -> str:
-        return self.text[:40]
-
 
 class Briefing(models.Model):
     """A 通报 for a scope and month, generated in the background as .docx and PDF."""

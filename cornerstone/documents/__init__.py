@@ -1,0 +1,1 @@
+"""Shared building blocks for generated Word and PDF documents (no models)."""
