@@ -21,6 +21,7 @@ from cornerstone.progress.choices import (
     ReportStatus,
     SiteStatus,
 )
+from cornerstone.problems.choices import ProblemCategory
 from cornerstone.projects.choices import Category, Tier
 
 
@@ -147,6 +148,8 @@ class ProgressReport(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # The first submission decides lateness; a resubmission after a return does not.
+    first_submitted_at = models.DateTimeField(_("首次提交时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),
@@ -175,6 +178,41 @@ class ProgressReport(models.Model):
         return f"{self.cycle.label} {self.project_id}"
 
 
+class ReportProblem(models.Model):
+    """A problem listed in a report; it becomes a Problem when the report is submitted."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="listed_problems"
+    )
+    category = models.CharField(_("问题类别"), max_length=16, choices=ProblemCategory.choices)
+    description = models.CharField(_("问题描述"), max_length=1000)
+    department = models.ForeignKey(
+        "geo.Department",
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("办结时限"), null=True, blank=True)
+    problem = models.ForeignKey(
+        "problems.Problem",
+        verbose_name=_("已转问题"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("报告问题")
+        verbose_name_plural = _("报告问题")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description[:50]
+
+
 class ReportTransition(models.Model):
     """A step of a report's review: who moved it from which status to which, and why."""
 
@@ -199,9 +237,6 @@ class ReportTransition(models.Model):
 def attachment_path(instance: "ReportAttachment", filename: str) -> str:
     """Store under the report; the original name is kept in the row."""
     return f"reports/{instance.report_id}/{filename}"
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.from_status}→{self.to_status}"
 
 
 class ReportAttachment(models.Model):
