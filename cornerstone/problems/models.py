@@ -128,7 +128,13 @@ class EscalationPolicy(models.Model):
 class SupervisionOrder(models.Model):
     """A supervision letter (督办单) sent from a red light or an escalated problem."""
 
-    number = models.CharField(_("文号"), max_length=50, unique=True)
+    # 督〔2026〕12号: numbered per issuing region and year.
+    number = models.CharField(_("文号"), max_length=50)
+    issuing_region = models.ForeignKey(
+        "geo.Region", verbose_name=_("下发区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    serial = models.PositiveIntegerField(_("序号"))
     kind = models.CharField(
         _("函件类型"), max_length=16, choices=LetterKind.choices, default=LetterKind.SUPERVISION
     )
@@ -192,6 +198,11 @@ class SupervisionOrder(models.Model):
         verbose_name_plural = _("督办单")
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["status", "response_deadline"], name="order_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuing_region", "year", "serial"], name="order_number_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.number
