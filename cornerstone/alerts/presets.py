@@ -150,7 +150,7 @@ def _read(param: Param, raw: Any, errors: dict[str, list[str]]) -> Any:
     if param.kind == "choice":
         assert param.choices is not None
         if raw not in param.choices:
-            fail("不是可选的值（可选：%s）。" % "、".join(param.choices.values()))
+            fail(f"不是可选的值（可选：{'、'.join(param.choices.values())}）。")
             return None
         return raw
     if raw is None or str(raw).strip() == "":
