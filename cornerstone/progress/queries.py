@@ -73,7 +73,9 @@ def schedule_get(*, actor: User | AnonymousUser, pk: int) -> ReportingSchedule:
 def cycles_visible(*, actor: User | AnonymousUser) -> QuerySet[ReportingCycle]:
     """Cycles of the visible schedules, newest first."""
     return (
-        ReportingCycle.objects.filter(schedule__in=ReportingSchedule.objects.filter(_schedule_scope_q(actor)))
+        ReportingCycle.objects.filter(
+            schedule__in=ReportingSchedule.objects.filter(_schedule_scope_q(actor))
+        )
         .select_related("schedule", "schedule__region")
         .order_by("-period_start", "schedule_id")
     )
@@ -112,9 +114,7 @@ def cycle_counts(
     """Per cycle: expected / draft / submitted / accepted / returned / missing / late, one query."""
     ids = list(cycle_ids)
     rows = (
-        ProgressReport.objects.filter(
-            cycle_id__in=ids, project__in=projects_visible(actor=actor)
-        )
+        ProgressReport.objects.filter(cycle_id__in=ids, project__in=projects_visible(actor=actor))
         .values("cycle_id")
         .annotate(
             expected=Count("id"),
@@ -122,9 +122,7 @@ def cycle_counts(
             submitted=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
             accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
             returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
-            missing=Count(
-                "id", filter=Q(status=ReportStatus.DRAFT, cycle__deadline__lt=today)
-            ),
+            missing=Count("id", filter=Q(status=ReportStatus.DRAFT, cycle__deadline__lt=today)),
             late=Count("id", filter=_late_q()),
         )
         .order_by()
@@ -159,7 +157,9 @@ def cycle_reports(
     """A cycle's expected reports the actor sees, narrowed by status (or missing / late) and region."""
     reports = reports_visible(actor=actor).filter(cycle=cycle)
     if status == MISSING:
-        reports = reports.filter(status=ReportStatus.DRAFT) if cycle.deadline < today else reports.none()
+        reports = (
+            reports.filter(status=ReportStatus.DRAFT) if cycle.deadline < today else reports.none()
+        )
     elif status == LATE:
         reports = reports.filter(_late_q())
     elif status:

@@ -108,7 +108,9 @@ def is_owner(actor: User, project: Project) -> bool:
 
 def can_fill(actor: User, project: Project) -> bool:
     """Owners of the project and admins whose scope covers it fill in and submit."""
-    return actor.is_active and (is_owner(actor, project) or can_edit_region(actor, project.region_id))
+    return actor.is_active and (
+        is_owner(actor, project) or can_edit_region(actor, project.region_id)
+    )
 
 
 def can_review(actor: User, project: Project) -> bool:
@@ -131,8 +133,7 @@ def _require_fill(actor: User, report: ProgressReport) -> None:
         raise ValidationError(_("期次“%s”已截止，不能再填报或提交。") % report.cycle.label)
     if report.status not in EDITABLE:
         raise ValidationError(
-            _("报告当前状态为“%s”，不能修改或提交。")
-            % ReportStatus(report.status).label
+            _("报告当前状态为“%s”，不能修改或提交。") % ReportStatus(report.status).label
         )
 
 
@@ -141,8 +142,7 @@ def _require_review(actor: User, report: ProgressReport) -> None:
         raise PermissionDenied(_("您没有审核该项目进度报告的权限。"))
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError(
-            _("报告当前状态为“%s”，只有已提交的报告可以审核。")
-            % ReportStatus(report.status).label
+            _("报告当前状态为“%s”，只有已提交的报告可以审核。") % ReportStatus(report.status).label
         )
 
 
@@ -299,9 +299,7 @@ def report_save(
         and report.workforce_on_site is not None
         and report.workforce_on_site > report.workforce_expected * 10
     ):
-        errors.setdefault("workforce_on_site", []).append(
-            _("在岗人数远超计划用工人数，请核对。")
-        )
+        errors.setdefault("workforce_on_site", []).append(_("在岗人数远超计划用工人数，请核对。"))
     full_clean_or_raise(report, errors)
     changes = diff(report, before, _report_snapshot(report))
     if rows is not None:
@@ -462,7 +460,9 @@ def actual_add(*, project_id: int, day: dt.date, amount: Decimal) -> None:
         amount=F("amount") + amount
     )
     if not updated:
-        InvestmentActual.objects.create(project_id=project_id, year=year, month=month, amount=amount)
+        InvestmentActual.objects.create(
+            project_id=project_id, year=year, month=month, amount=amount
+        )
 
 
 @transaction.atomic
@@ -543,7 +543,9 @@ def attachment_add(
         uploaded_by=actor,
     )
     # The stored name is ours; the person's file name is kept in original_name.
-    attachment.file.save(f"{timezone.now():%Y%m%d%H%M%S%f}.{found.extension}", ContentFile(content), save=False)
+    attachment.file.save(
+        f"{timezone.now():%Y%m%d%H%M%S%f}.{found.extension}", ContentFile(content), save=False
+    )
     attachment.save()
     audit_record(
         actor=actor,

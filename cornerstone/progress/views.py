@@ -119,9 +119,7 @@ def schedule_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     cycles = queries.cycles_visible(actor=request.user).filter(schedule=schedule)
     page = Paginator(cycles, PER_PAGE).get_page(request.GET.get("page"))
-    counts = queries.cycle_counts(
-        actor=request.user, cycle_ids=[c.pk for c in page], today=today
-    )
+    counts = queries.cycle_counts(actor=request.user, cycle_ids=[c.pk for c in page], today=today)
     return render(
         request,
         "progress/schedule.html",

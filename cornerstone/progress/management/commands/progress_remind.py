@@ -15,6 +15,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = reminders_send(today=timezone.localdate())
-        self.stdout.write(
-            f"提醒了 {result.cycles} 个期次，发出 {result.notifications} 条通知。"
-        )
+        self.stdout.write(f"提醒了 {result.cycles} 个期次，发出 {result.notifications} 条通知。")
