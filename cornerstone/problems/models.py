@@ -6,6 +6,7 @@ department and per person; they have no table of their own.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cornerstone.problems.choices import (
@@ -17,6 +18,7 @@ from cornerstone.problems.choices import (
     Recipient,
     SupervisionStatus,
 )
+from cornerstone.problems.escalation import overdue_days
 
 
 class Problem(models.Model):
@@ -78,6 +80,23 @@ class Problem(models.Model):
     def __str__(self) -> str:
         return self.description[:40]
 
+    @property
+    def status_colour(self) -> str:
+        """Badge colour of the status."""
+        return ProblemStatus.colour(self.status)
+
+    @property
+    def level_colour(self) -> str:
+        """Badge colour of the supervision level."""
+        return {0: "secondary", 1: "warning", 2: "danger"}.get(self.escalation_level, "secondary")
+
+    @property
+    def overdue_days(self) -> int:
+        """Days past the deadline while unresolved (0 otherwise)."""
+        if self.status not in (ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS):
+            return 0
+        return overdue_days(self.deadline, timezone.localdate())
+
 
 class ProblemEvent(models.Model):
     """Every step of a problem with its comment: raised, started, resolved, verified…"""
@@ -99,6 +118,14 @@ class ProblemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id} {self.action}"
+
+    @property
+    def from_label(self) -> str:
+        return str(ProblemStatus(self.from_status).label) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(ProblemStatus(self.to_status).label) if self.to_status else ""
 
 
 class EscalationPolicy(models.Model):
@@ -206,3 +233,16 @@ class SupervisionOrder(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def status_colour(self) -> str:
+        """Badge colour of the status."""
+        return SupervisionStatus.colour(self.status)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still unanswered after its response deadline."""
+        return (
+            self.status == SupervisionStatus.ISSUED
+            and self.response_deadline < timezone.localdate()
+        )
