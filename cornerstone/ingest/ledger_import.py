@@ -5,14 +5,20 @@ would do (create, update, leave unchanged), outside any transaction, so its prog
 visible while it runs; a dry run stops there. The commit then runs in one transaction:
 it locks the projects the rows match, refuses to go on if any changed since the check,
 and writes everything with its audit rows, or nothing.
+
+Speed (issue 5: 100,000 rows within a few times calamine's own read): each row is
+converted by per-column converters compiled once (ledger_reader.py), judged by the
+model's rules compiled into plain comparisons (ledger_rules.py; a row they do not
+certainly pass goes to ``Project.full_clean`` for the model's own messages), matched
+against stored projects read as tuples a chunk at a time, and written with one
+``executemany`` per chunk (ledger_write.py). What is kept between check and commit is
+one dict per row that writes (only the changed values of an update): no model instance.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import functools
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any
@@ -21,71 +27,74 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_region, project_scope_q
-from cornerstone.core.audit import audit_event, diff, snapshot
-from cornerstone.core.choices import AuditAction, AuditSource
-from cornerstone.core.models import AuditEvent
-from cornerstone.geo.codes import in_subtree
-from cornerstone.geo.models import Department, Industry, Region, Zone
-from cornerstone.ingest.cells import (
-    CellError,
-    amount_parse,
-    bool_parse,
-    choice_parse,
-    date_parse,
-    decimal_parse,
-    int_parse,
-    text_normalize,
-    year_parse,
-    year_range_parse,
-)
-from cornerstone.ingest.headers import Column, HeaderMatch, header_locate
+from cornerstone.core.choices import AuditAction
+from cornerstone.ingest.cells import text_normalize
+from cornerstone.ingest.headers import HeaderMatch, header_locate
 from cornerstone.ingest.ledger_columns import LEDGER_FIELDS, STAGE_SPEC
+from cornerstone.ingest.ledger_reader import (
+    SPLIT_KEYS,
+    References,
+    RowError,
+    RowReader,
+    row_blank,
+)
+from cornerstone.ingest.ledger_rules import CLEAN_FIELDS, cross_valid, fields_valid
+from cornerstone.ingest.ledger_write import (
+    AuditWriter,
+    change,
+    project_ids,
+    projects_insert,
+    projects_update,
+)
+from cornerstone.ingest.ledger_write import now as write_now
 from cornerstone.ingest.workbook import Sheet
 from cornerstone.projects.codes import LOCAL_CODE, local_code
 from cornerstone.projects.models import Project, Stage
-from cornerstone.projects.services import AUDITED_FIELDS, EDITABLE_FIELDS
+from cornerstone.projects.services import AUDITED_FIELDS
+
+__all__ = [
+    "CheckResult",
+    "ImportConflict",
+    "PlannedRow",
+    "References",
+    "RowError",
+    "ledger_check",
+    "ledger_commit",
+]
 
 HEADER_SCAN_ROWS = 10
 PLAN_CHUNK = 2000
-WRITE_CHUNK = 1000
-# Loaded with stored projects, so their audit snapshots read labels without a query each.
+LOOKUP_CHUNK = 500
+# Loaded with a stored project whose row the model must judge, so that it reads labels
+# without a query each.
 RELATED = ("region", "zone", "industry", "responsible_unit", "parent", "stage")
-FIELD_LABELS = {f.name: f.verbose_name for f in Project._meta.concrete_fields}
-ATTNAMES = {f.name: f.attname for f in Project._meta.concrete_fields}
+FIELDS = {f.name: f for f in Project._meta.concrete_fields}
+FIELD_LABELS = {name: f.verbose_name for name, f in FIELDS.items()}
+ATTNAMES = {name: f.attname for name, f in FIELDS.items()}
+RELATIONS = frozenset(name for name, f in FIELDS.items() if isinstance(f, models.ForeignKey))
 # Field name → whether a project may leave it blank.
-OPTIONAL = {f.name: f.blank for f in Project._meta.concrete_fields if f.name != "id"}
-# Columns whose one cell fills two fields: 建设年限 "2024-2026".
-SPLIT_KEYS = {"construction_period": ("construction_start_year", "construction_end_year")}
+OPTIONAL = {name: f.blank for name, f in FIELDS.items() if name != "id"}
+# What a new project holds for a field its row does not give (as Project() would).
+CREATE_DEFAULTS = {
+    name: f.get_default() for name, f in FIELDS.items() if name not in ("id", "stage")
+}
+# Fields a new project must have that its row may not give: the model judges them too.
+CREATE_REQUIRED = [
+    name
+    for name, optional in OPTIONAL.items()
+    if not optional and name not in RELATIONS and name != "code"
+]
 PROGRESS_EVERY = 500
 Progress = Callable[[int], None]
 
 
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the sheet's row number (as Excel shows it), column, value and reason."""
-
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
-
-
-@dataclass
+@dataclass(slots=True)
 class PlannedRow:
-    """A valid row and what it will do."""
+    """A valid row and what it will do: a new project's values, or an update's changed ones."""
 
     row: int
     data: dict[str, Any]
@@ -106,155 +115,6 @@ class CheckResult:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     refs: References | None = None
-
-
-class References:
-    """Regions, industries, zones and departments by code and by name, loaded once."""
-
-    def __init__(self) -> None:
-        self.regions: dict[str, Region] = {}
-        self.region_names: dict[str, set[str]] = {}
-        for region in Region.objects.all():
-            self.regions[region.code] = region
-            names = {region.name, region.full_name}
-            # "山西省太原市清徐县" is also written "太原市清徐县".
-            if region.parent_id and "省" in region.full_name[:4]:
-                names.add(region.full_name.split("省", 1)[1])
-            for name in names:
-                if name:
-                    self.region_names.setdefault(name, set()).add(region.code)
-        self.industries = {i.code: i for i in Industry.objects.all()}
-        self.industry_names = {i.name: i for i in self.industries.values()}
-        self.zones: dict[tuple[str, str], Zone] = {
-            (z.region_id, z.name): z for z in Zone.objects.all()
-        }
-        self.departments: dict[tuple[str, str], Department] = {
-            (d.region_id, d.name): d for d in Department.objects.all()
-        }
-        self.departments_by_name: dict[str, list[Department]] = {}
-        for department in self.departments.values():
-            self.departments_by_name.setdefault(department.name, []).append(department)
-        self._by_key: dict[str, dict[Any, Any]] = {
-            "region": self.regions,
-            "industry": self.industries,
-            "zone": {z.pk: z for z in self.zones.values()},
-            "responsible_unit": {d.pk: d for d in self.departments.values()},
-        }
-
-    def related(self, field: str, key: Any) -> Any:
-        """The cached row a foreign key field's value names, or None for other fields."""
-        return self._by_key.get(field, {}).get(key)
-
-    def region(self, text: str) -> str:
-        if text in self.regions:
-            return text
-        codes = self.region_names.get(text, set())
-        if len(codes) == 1:
-            return next(iter(codes))
-        if len(codes) > 1:
-            raise CellError(
-                _("区划“%(name)s”有多个同名，请写上级区划（如“太原市清徐县”）或六位区划代码。")
-                % {"name": text}
-            )
-        raise CellError(
-            _("找不到区划“%s”，请写区划名称（如“太原市清徐县”）或六位区划代码。") % text
-        )
-
-    def industry(self, text: str) -> str:
-        code = text.split(" ", 1)[0].upper()
-        if code in self.industries:
-            return code
-        found = self.industry_names.get(text)
-        if found is not None:
-            return found.code
-        raise CellError(_("找不到行业“%s”，请写国民经济行业门类或大类的代码或名称。") % text)
-
-    def zone(self, text: str, region_code: str | None) -> int:
-        for (zone_region, name), zone in self.zones.items():
-            if name == text and (region_code is None or zone_region == region_code):
-                return zone.pk
-        raise CellError(_("项目所在区划内找不到园区“%s”。") % text)
-
-    def department(self, text: str, region_code: str | None) -> int:
-        matches = [
-            d
-            for d in self.departments_by_name.get(text, [])
-            if region_code is None or in_subtree(region_code, d.region_id)
-        ]
-        if len(matches) == 1:
-            return matches[0].pk
-        raise CellError(_("项目所在区划及上级区划中找不到责任单位“%s”。") % text)
-
-
-@functools.cache
-def _choices(field_name: str, language: str | None) -> list[tuple[str, str]]:
-    """A choice field's (value, label) pairs in a language, worked out once."""
-    model_field = Project._meta.get_field(field_name)
-    assert isinstance(model_field, models.Field)
-    return [(str(v), str(label)) for v, label in model_field.flatchoices]
-
-
-def _cell_value(column: Column, raw: object, refs: References, region: str | None) -> Any:
-    """Convert one cell to the value its field takes (a key for a related row)."""
-    kind = column.spec.kind
-    if kind == "amount":
-        return amount_parse(raw, multiplier=column.multiplier)
-    if kind == "date":
-        return date_parse(raw)
-    if kind == "int":
-        return int_parse(raw)
-    if kind == "year":
-        return year_parse(raw)
-    if kind == "year_range":
-        return year_range_parse(raw)
-    if kind == "decimal":
-        places = 6 if column.spec.key in ("longitude", "latitude") else 2
-        return decimal_parse(raw, places=places, suffixes=("亩", "平方米", "㎡", "m2", "m²"))
-    if kind == "bool":
-        return bool_parse(raw)
-    if kind == "text":
-        # Free text keeps its own punctuation (，（）) and line breaks: only the ends are trimmed.
-        kept = raw.strip() if isinstance(raw, str) else text_normalize(raw)
-        return kept or None
-    text = text_normalize(raw)
-    if text == "":
-        return None
-    if kind == "choice":
-        return choice_parse(text, _choices(column.spec.key, get_language()))
-    if kind == "region":
-        return refs.region(text)
-    if kind == "industry":
-        return refs.industry(text)
-    if kind == "zone":
-        return refs.zone(text, region)
-    if kind == "department":
-        return refs.department(text, region)
-    return text
-
-
-def _row_read(
-    cells: list[object], number: int, columns: list[Column], refs: References
-) -> tuple[dict[str, Any], list[RowError]]:
-    """One row's field values, the region first (zones and departments depend on it)."""
-    data: dict[str, Any] = {}
-    errors: list[RowError] = []
-    ordered = sorted(columns, key=lambda c: c.spec.kind != "region")
-    for column in ordered:
-        if column.spec.key not in EDITABLE_FIELDS and column.spec.key not in SPLIT_KEYS:
-            continue  # shown for reading only (the stage comes from the lifecycle)
-        raw = cells[column.index] if column.index < len(cells) else ""
-        try:
-            value = _cell_value(column, raw, refs, data.get("region"))
-        except CellError as exc:
-            errors.append(RowError(number, column.header, text_normalize(raw), exc.message))
-            continue
-        if value is None:
-            continue
-        if column.spec.key in SPLIT_KEYS:
-            data.update(zip(SPLIT_KEYS[column.spec.key], value, strict=True))
-        else:
-            data[column.spec.key] = value
-    return data, errors
 
 
 def _validation_errors(
@@ -283,30 +143,181 @@ def _validation_errors(
     return []
 
 
-def _same(project: Project, data: dict[str, Any]) -> bool:
-    """Whether every value of the row is already the stored one."""
-    for name, value in data.items():
-        stored = getattr(project, ATTNAMES[name])
-        if stored != value and not (stored in (None, "") and value in (None, "")):
-            return False
-    return True
-
-
 def _apply(project: Project, data: dict[str, Any], refs: References) -> None:
     """Set the row's values; related rows are set as objects from the caches, so that
-    validation and the audit snapshot read them without a query each."""
+    validation reads them without a query each."""
     for name, value in data.items():
         related = refs.related(name, value)
         if related is not None:
             setattr(project, name, related)
         else:
-            model_field = Project._meta.get_field(name)
-            setattr(project, model_field.attname, value)  # type: ignore[union-attr]
+            setattr(project, ATTNAMES[name], value)
+
+
+def _model_errors(
+    number: int,
+    data: dict[str, Any],
+    stored_pk: int | None,
+    refs: References,
+    headers: dict[str, str],
+) -> list[RowError]:
+    """Judge a row with ``Project.full_clean``, as the form would (exact messages)."""
+    if stored_pk is None:
+        project = Project(stage=Stage.objects.order_by("order", "id").first())
+    else:
+        project = Project.objects.select_related(*RELATED).get(pk=stored_pk)
+    _apply(project, data, refs)
+    # Related rows came from the caches (no existence query each). Fields the row does
+    # not give were valid when stored (or are optional on a new project), so only the
+    # given ones and a new project's required ones are cleaned.
+    exclude = [name for name in data if refs.related(name, data[name]) is not None]
+    exclude += [
+        name
+        for name, optional in OPTIONAL.items()
+        if name not in data and (optional or stored_pk is not None)
+    ]
+    if stored_pk is None:
+        exclude.append("stage")  # the first stage: nothing to check
+        if not data.get("code"):
+            exclude.append("code")  # a local one is given when written
+    return _validation_errors(project, number, headers, data, exclude)
+
+
+class _Planner:
+    """Matches checked rows to stored projects a chunk at a time, and judges them."""
+
+    def __init__(
+        self, actor: User, refs: References, result: CheckResult, headers: dict[str, str]
+    ) -> None:
+        self.actor, self.refs, self.result, self.headers = actor, refs, result, headers
+        self.seen: dict[tuple[str, Any], int] = {}
+        given = {
+            key for c in result.match.columns for key in SPLIT_KEYS.get(c.spec.key, [c.spec.key])
+        }
+        needed = (given | CLEAN_FIELDS | {"code", "name", "region"}) & FIELDS.keys()
+        self.fetched = ["id", "updated_at", *sorted(needed)]
+        self.region_known = refs.regions.__contains__
+
+    def _stored(self, lookup: str, keys: list[Any]) -> Iterable[dict[str, Any]]:
+        names = self.fetched
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), LOOKUP_CHUNK):
+            chunk = unique[start : start + LOOKUP_CHUNK]
+            for values in Project.objects.filter(**{f"{lookup}__in": chunk}).values_list(*names):
+                yield dict(zip(names, values, strict=True))
+
+    def plan(self, parsed: list[tuple[int, dict[str, Any]]]) -> None:
+        """Match rows to stored projects (by code, else name and region) and diff them."""
+        if not parsed:
+            return
+        result, headers = self.result, self.headers
+        codes = [d["code"] for _n, d in parsed if d.get("code")]
+        by_code = {s["code"]: s for s in self._stored("code", codes)}
+        names = [d["name"] for _n, d in parsed if not d.get("code")]
+        by_name: dict[tuple[str, str | None], dict[str, Any]] = {}
+        for stored in self._stored("name", names):
+            by_name.setdefault((stored["name"], stored["region"]), stored)
+        ids = [s["id"] for s in chain(by_code.values(), by_name.values())]
+        visible: set[int] = set()
+        for start in range(0, len(ids), LOOKUP_CHUNK):
+            visible.update(
+                Project.objects.filter(project_scope_q(self.actor))
+                .filter(pk__in=ids[start : start + LOOKUP_CHUNK])
+                .values_list("pk", flat=True)
+            )
+        for number, data in parsed:
+            code = data.get("code")
+            key: tuple[str, Any] = (
+                ("code", code) if code else ("name", (data["name"], data.get("region")))
+            )
+            if key in self.seen:
+                result.errors.append(
+                    RowError(
+                        number,
+                        headers.get("code" if key[0] == "code" else "name", ""),
+                        str(key[1] if key[0] == "code" else key[1][0]),
+                        _("与第%d行是同一个项目。") % self.seen[key],
+                    )
+                )
+                continue
+            self.seen[key] = number
+            stored = by_code.get(code) if code else by_name.get(key[1])
+            if stored is not None and stored["id"] not in visible:
+                result.errors.append(
+                    RowError(
+                        number,
+                        headers.get("code", headers.get("name", "")),
+                        str(key[1]),
+                        _("该项目不在您的管辖范围内。"),
+                    )
+                )
+                continue
+            if stored is None:
+                self._create(number, data)
+            else:
+                self._update(number, data, stored)
+
+    def _valid(self, values: dict[str, Any], names: Iterable[str], pk: int | None) -> bool:
+        return fields_valid(values, list(names)) and cross_valid(
+            values, pk=pk, region_known=self.region_known, zone_region=self.refs.zone_region
+        )
+
+    def _create(self, number: int, data: dict[str, Any]) -> None:
+        result = self.result
+        if "region" not in data:
+            result.errors.append(
+                RowError(
+                    number, self.headers.get("region", "所在区划"), "", _("新项目须填写所在区划。")
+                )
+            )
+            return
+        values = {**CREATE_DEFAULTS, **data}
+        names = chain((n for n in data if n not in RELATIONS), CREATE_REQUIRED)
+        if not self._valid(values, names, None):
+            errors = _model_errors(number, data, None, self.refs, self.headers)
+            if errors:
+                result.errors.extend(errors)
+                return
+        result.creates.append(PlannedRow(row=number, data=data))
+
+    def _update(self, number: int, data: dict[str, Any], stored: dict[str, Any]) -> None:
+        result, refs = self.result, self.refs
+        differing = {}
+        for name, value in data.items():
+            before = stored[name]
+            if before != value and not (before in (None, "") and value in (None, "")):
+                differing[name] = value
+        if not differing:
+            result.unchanged += 1  # nothing to validate or write: the common re-import
+            return
+        values = {**stored, **data}
+        if not self._valid(values, (n for n in data if n not in RELATIONS), stored["id"]):
+            errors = _model_errors(number, data, stored["id"], refs, self.headers)
+            if errors:
+                result.errors.extend(errors)
+                return
+        changes = {}
+        for name, value in differing.items():
+            entry = change(name, stored[name], value, refs)
+            if entry is not None:
+                changes[name] = entry
+        if not changes:
+            result.unchanged += 1  # different values that read the same (1.0 and 1.00)
+            return
+        result.updates.append(
+            PlannedRow(
+                row=number,
+                data={name: differing[name] for name in changes},
+                stored_pk=stored["id"],
+                stored_updated_at=stored["updated_at"],
+                changes=changes,
+            )
+        )
 
 
 def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None) -> CheckResult:
     """Read and validate every row; work out what each would create or change."""
-    rows: Iterator[list[object]] = iter(sheet.rows)
+    rows = iter(sheet.rows)
     head = list(islice(rows, HEADER_SCAN_ROWS))
     match = header_locate(head, (*LEDGER_FIELDS, STAGE_SPEC))
     refs = References()
@@ -314,150 +325,48 @@ def ledger_check(*, actor: User, sheet: Sheet, progress: Progress | None = None)
     result = CheckResult(
         match=match, total_rows=max(0, sheet.total_rows - match.data_start), refs=refs
     )
+    reader = RowReader(match.columns, refs)
+    planner = _Planner(actor, refs, result, headers)
+    editable: dict[str, bool] = {}
     parsed: list[tuple[int, dict[str, Any]]] = []
-    seen: dict[tuple[str, Any], int] = {}
-    data_rows: Iterable[list[object]] = chain(head[match.data_start :], rows)
-    for offset, cells in enumerate(data_rows):
-        number = match.data_start + offset + 1
-        if all(text_normalize(c) == "" for c in cells):
+    for offset, cells in enumerate(chain(head[match.data_start :], rows)):
+        if progress and offset % PROGRESS_EVERY == 0:
+            progress(offset)
+        if row_blank(cells):
             continue
-        data, errors = _row_read(cells, number, match.columns, refs)
+        number = match.data_start + offset + 1
+        data, errors = reader.read(cells, number)
         if "name" not in data and not errors:
             errors.append(
                 RowError(number, headers.get("name", "项目名称"), "", _("缺少项目名称。"))
             )
         region = data.get("region")
-        if region is not None and not can_edit_region(actor, region):
-            errors.append(
-                RowError(
-                    number,
-                    headers["region"],
-                    refs.regions[region].full_name,
-                    _("该区划不在您的管辖范围内。"),
-                )
-            )
-        result.errors.extend(errors)
-        if not errors:
-            parsed.append((number, data))
-        if len(parsed) >= PLAN_CHUNK:
-            # Stored projects are matched a chunk at a time, so memory does not grow with
-            # the workbook for the rows that change nothing.
-            _plan(actor, refs, parsed, result, headers, seen)
-            parsed = []
-        if progress and offset % PROGRESS_EVERY == 0:
-            progress(offset)
-    _plan(actor, refs, parsed, result, headers, seen)
-    if progress:
-        progress(result.total_rows)
-    return result
-
-
-def _plan(
-    actor: User,
-    refs: References,
-    parsed: list[tuple[int, dict[str, Any]]],
-    result: CheckResult,
-    headers: dict[str, str],
-    seen: dict[tuple[str, Any], int],
-) -> None:
-    """Match rows to stored projects (by code, else name and region) and diff them."""
-    codes = [d["code"] for _n, d in parsed if d.get("code")]
-    by_code: dict[str, Project] = {}
-    for start in range(0, len(codes), 500):
-        for project in Project.objects.filter(code__in=codes[start : start + 500]).select_related(
-            *RELATED
-        ):
-            by_code[project.code] = project
-    uncoded = [(d["name"], d.get("region")) for _n, d in parsed if not d.get("code")]
-    by_name: dict[tuple[str, str | None], Project] = {}
-    names = {name for name, _r in uncoded}
-    for start in range(0, len(names), 500):
-        chunk = list(names)[start : start + 500]
-        for project in Project.objects.filter(name__in=chunk).select_related(*RELATED):
-            by_name.setdefault((project.name, project.region_id), project)
-    visible = set(
-        Project.objects.filter(project_scope_q(actor))
-        .filter(pk__in=[p.pk for p in chain(by_code.values(), by_name.values())])
-        .values_list("pk", flat=True)
-    )
-    first_stage = Stage.objects.order_by("order", "id").first()
-    for number, data in parsed:
-        key: tuple[str, Any] = (
-            ("code", data["code"])
-            if data.get("code")
-            else ("name", (data["name"], data.get("region")))
-        )
-        if key in seen:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("code" if key[0] == "code" else "name", ""),
-                    str(key[1] if key[0] == "code" else key[1][0]),
-                    _("与第%d行是同一个项目。") % seen[key],
-                )
-            )
-            continue
-        seen[key] = number
-        stored = by_code.get(data["code"]) if data.get("code") else by_name.get(key[1])
-        if stored is not None and stored.pk not in visible:
-            result.errors.append(
-                RowError(
-                    number,
-                    headers.get("code", headers.get("name", "")),
-                    str(key[1]),
-                    _("该项目不在您的管辖范围内。"),
-                )
-            )
-            continue
-        if stored is not None and _same(stored, data):
-            result.unchanged += 1  # nothing to validate or write: the common re-import
-            continue
-        # A copy to change: the stored row keeps the values the commit checks against.
-        project = Project() if stored is None else copy.copy(stored)
-        before = {} if stored is None else snapshot(project, AUDITED_FIELDS)
-        _apply(project, data, refs)
-        if stored is None:
-            project.stage = first_stage  # type: ignore[assignment]
-            if "region" not in data:
-                result.errors.append(
+        if region is not None:
+            allowed = editable.get(region)
+            if allowed is None:
+                allowed = editable[region] = can_edit_region(actor, region)
+            if not allowed:
+                errors.append(
                     RowError(
-                        number, headers.get("region", "所在区划"), "", _("新项目须填写所在区划。")
+                        number,
+                        headers["region"],
+                        refs.regions[region].full_name,
+                        _("该区划不在您的管辖范围内。"),
                     )
                 )
-                continue
-        # A new project without a code gets a local one when it is written. Related rows
-        # came from the caches, so the per-row existence query of each key is skipped.
-        # Fields the row does not give were valid when stored (or are optional on a new
-        # project), so only the given ones and a new project's required ones are cleaned.
-        exclude = [name for name in data if refs.related(name, data[name]) is not None]
-        exclude += [
-            name
-            for name, optional in OPTIONAL.items()
-            if name not in data and (optional or stored is not None)
-        ]
-        if stored is None:
-            exclude.append("stage")  # the first stage, set above: no query to check it
-            if not data.get("code"):
-                exclude.append("code")
-        errors = _validation_errors(project, number, headers, data, exclude)
         if errors:
             result.errors.extend(errors)
             continue
-        # A new project's audit row is built when it is written; only updates need a diff now.
-        changes = {} if stored is None else diff(project, before, snapshot(project, AUDITED_FIELDS))
-        planned = PlannedRow(
-            row=number,
-            data=data,
-            stored_pk=stored.pk if stored else None,
-            stored_updated_at=stored.updated_at if stored else None,
-            changes=changes,
-        )
-        if stored is None:
-            result.creates.append(planned)
-        elif changes:
-            result.updates.append(planned)
-        else:
-            result.unchanged += 1
+        parsed.append((number, data))
+        if len(parsed) >= PLAN_CHUNK:
+            # Stored projects are matched a chunk at a time, so memory does not grow with
+            # the workbook for the rows that change nothing.
+            planner.plan(parsed)
+            parsed = []
+    planner.plan(parsed)
+    if progress:
+        progress(result.total_rows)
+    return result
 
 
 def _local_codes(creates: list[PlannedRow], year: int) -> None:
@@ -480,73 +389,85 @@ class ImportConflict(Exception):
     """Projects changed between the check and the commit: nothing was written."""
 
 
+def _conflicts_check(updates: list[PlannedRow]) -> None:
+    """Lock the rows to update; refuse if any changed (or went) since the check."""
+    stamps: dict[int, dt.datetime] = {}
+    ids = [p.stored_pk for p in updates]
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        stamps.update(
+            Project.objects.select_for_update()
+            .filter(pk__in=ids[start : start + LOOKUP_CHUNK])
+            .values_list("pk", "updated_at")
+        )
+    for planned in updates:
+        if stamps.get(planned.stored_pk or 0) != planned.stored_updated_at:
+            raise ImportConflict(_("第%d行的项目在校验后被修改，请重新上传校验。") % planned.row)
+
+
+class _CreateChanges:
+    """A new project's audit entries, as ``diff`` of an empty and a full snapshot gives."""
+
+    def __init__(self, stage: Stage, refs: References) -> None:
+        self.refs = refs
+        defaults = {**CREATE_DEFAULTS, "stage": stage.pk}
+        self.fixed = {name: change(name, None, defaults.get(name), refs) for name in AUDITED_FIELDS}
+        # Related rows and choices repeat row after row: their entries are made once.
+        self.repeated = {n for n in AUDITED_FIELDS if n in RELATIONS or FIELDS[n].choices}
+        self.cache: dict[tuple[str, Any], Any] = {}
+
+    def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
+        changes = {}
+        for name in AUDITED_FIELDS:
+            if name not in data:
+                entry = self.fixed[name]
+            elif name in self.repeated:
+                key = (name, data[name])
+                entry = self.cache.get(key)
+                if entry is None:
+                    entry = self.cache[key] = change(name, None, data[name], self.refs)
+            else:
+                entry = change(name, None, data[name], self.refs)
+            if entry is not None:
+                changes[name] = entry
+        return changes
+
+
 @transaction.atomic
 def ledger_commit(*, actor: User, result: CheckResult, batch: str) -> tuple[int, int]:
     """Write a clean check's creates and updates with their audit rows; all or nothing."""
     if result.errors:
         raise ValidationError(_("工作簿有错误，不能导入。"))
-    ids = [p.stored_pk for p in result.updates]
-    locked = {p.pk: p for p in Project.objects.select_for_update().filter(pk__in=ids)}
-    for planned in result.updates:
-        current = locked.get(planned.stored_pk or 0)
-        if current is None or current.updated_at != planned.stored_updated_at:
-            raise ImportConflict(_("第%d行的项目在校验后被修改，请重新上传校验。") % planned.row)
+    _conflicts_check(result.updates)
     refs = result.refs or References()
-    first_stage = Stage.objects.order_by("order", "id").first()
+    stage = Stage.objects.order_by("order", "id").first()
+    if stage is None:
+        raise ValidationError(_("尚未配置生命周期阶段。"))
     _local_codes(result.creates, timezone.localdate().year)
-    created = 0
-    # Written a chunk at a time, so the new rows and their audit rows never pile up in memory.
-    for start in range(0, len(result.creates), WRITE_CHUNK):
-        new = []
-        for planned in result.creates[start : start + WRITE_CHUNK]:
-            project = Project(stage=first_stage)
-            _apply(project, planned.data, refs)
-            new.append(project)
-        Project.objects.bulk_create(new, batch_size=500)
-        AuditEvent.objects.bulk_create(
-            [
-                audit_event(
-                    actor=actor,
-                    source=AuditSource.IMPORT,
-                    action=AuditAction.CREATE,
-                    obj=project,
-                    summary=_("导入（%(batch)s）新建项目“%(name)s”（%(code)s）")
-                    % {"batch": batch, "name": project.name, "code": project.code},
-                    changes=diff(project, {}, snapshot(project, AUDITED_FIELDS)),
-                    project_id=project.pk,
-                )
-                for project in new
-            ],
-            batch_size=1000,
+    now = write_now()
+    audit = AuditWriter(actor, now)
+    creates = [planned.data for planned in result.creates]
+    projects_insert(creates, stage=stage, now=now)
+    keys = project_ids(data["code"] for data in creates)
+    created_changes = _CreateChanges(stage, refs)
+    for data in creates:
+        audit.add(
+            AuditAction.CREATE,
+            keys[data["code"]],
+            _("导入（%(batch)s）新建项目“%(name)s”（%(code)s）")
+            % {"batch": batch, "name": data["name"], "code": data["code"]},
+            created_changes(data),
         )
-        created += len(new)
-    events: list[AuditEvent] = []
-    changed_fields: set[str] = set()
-    updated = []
+    updated = projects_update(((p.stored_pk or 0, p.data) for p in result.updates), now=now)
     for planned in result.updates:
-        project = locked[planned.stored_pk or 0]
-        _apply(project, {k: planned.data[k] for k in planned.changes if k in planned.data}, refs)
-        changed_fields.update(Project._meta.get_field(k).attname for k in planned.changes)  # type: ignore[union-attr]
-        updated.append(project)
-        events.append(
-            audit_event(
-                actor=actor,
-                source=AuditSource.IMPORT,
-                action=AuditAction.UPDATE,
-                obj=project,
-                summary=_("导入（%(batch)s）修改项目：%(fields)s")
-                % {
-                    "batch": batch,
-                    "fields": "、".join(str(c["label"]) for c in planned.changes.values()),
-                },
-                changes=planned.changes,
-                project_id=project.pk,
-            )
+        audit.add(
+            AuditAction.UPDATE,
+            planned.stored_pk or 0,
+            _("导入（%(batch)s）修改项目：%(fields)s")
+            % {
+                "batch": batch,
+                "fields": "、".join(str(c["label"]) for c in planned.changes.values()),
+            },
+            planned.changes,
         )
-    if updated:
-        now = timezone.now()
-        for project in updated:
-            project.updated_at = now
-        Project.objects.bulk_update(updated, [*changed_fields, "updated_at"], batch_size=500)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
-    return created, len(updated)
+    audit.flush()
+    return len(creates), updated

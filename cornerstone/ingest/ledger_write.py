@@ -1,0 +1,232 @@
+"""Writing checked ledger rows: plain INSERT and UPDATE statements run with executemany.
+
+The check has already converted and validated every value, so the commit needs neither
+model instances nor Django's per-object save machinery: each chunk of rows becomes one
+``executemany`` of one statement (SQLite and PostgreSQL alike), and their audit rows are
+written the same way. What the ORM would add is done here once: the model's defaults
+for fields a row does not give, the timestamps, and the values adapted for the database.
+
+Audit change sets are what ``core.audit.diff`` of two snapshots would give, built from
+the changed fields only (and the related rows' names from the lookups in memory).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from cornerstone.accounts.models import User
+from cornerstone.core.choices import AuditAction, AuditSource
+from cornerstone.core.models import AuditEvent
+from cornerstone.ingest.ledger_reader import References
+from cornerstone.projects.models import Project, Stage
+
+WRITE_CHUNK = 2000
+Change = dict[str, str | None]
+
+PROJECT_FIELDS = {f.name: f for f in Project._meta.concrete_fields}
+# Every column an INSERT fills (the key comes from the database).
+INSERT_FIELDS = [f for f in Project._meta.concrete_fields if not f.primary_key]
+SUMMARY_LENGTH = AuditEvent._meta.get_field("summary").max_length or 300
+
+
+@functools.cache
+def _label(name: str, language: str | None) -> str:
+    return str(PROJECT_FIELDS[name].verbose_name)
+
+
+@functools.cache
+def _choice_labels(name: str, language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in PROJECT_FIELDS[name].flatchoices}
+
+
+def display(name: str, value: Any, refs: References) -> str | None:
+    """A field's value as a person reads it: ``core.audit.display_value`` for a value
+    held as a key (related rows come from ``refs``)."""
+    field = PROJECT_FIELDS[name]
+    if isinstance(field, models.ForeignKey):
+        if value is None:
+            return None
+        related = refs.related(name, value)
+        if related is None:
+            related = field.related_model._default_manager.get(pk=value)  # type: ignore[union-attr]
+        shown, key = str(related), str(value)
+        return shown if shown.startswith(f"{key} ") else f"{shown}（{key}）"
+    if value is None or value == "":
+        return None
+    if field.choices:
+        return _choice_labels(name, get_language()).get(value, str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def change(name: str, before: Any, after: Any, refs: References) -> Change | None:
+    """One field's audit entry, or None when both values read the same."""
+    old, new = display(name, before, refs), display(name, after, refs)
+    if old == new:
+        return None
+    return {"label": _label(name, get_language()), "before": old, "after": new}
+
+
+def _chunks(items: Iterable[Any], size: int = WRITE_CHUNK) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _adapter(field: models.Field[Any, Any]) -> Any:
+    """How a checked value of this field goes to the database (None: as it is).
+
+    The values are already what the field's to_python gives, so only the types the
+    database driver needs told are adapted: dates and times (SQLite stores text)."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.DateField):
+        return ops.adapt_datefield_value
+    return None
+
+
+def _quoted(name: str) -> str:
+    return str(connection.ops.quote_name(name))
+
+
+def _json_placeholder() -> str:
+    return "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+
+
+def _dumps(changes: dict[str, Any]) -> str:
+    # As JSONField stores it: the default encoder (ASCII escapes) of DjangoJSONEncoder.
+    return json.dumps(changes, cls=DjangoJSONEncoder)
+
+
+class AuditWriter:
+    """Audit rows of one import, written a chunk at a time with one statement."""
+
+    COLUMNS = (
+        "at",
+        "actor",
+        "actor_name",
+        "source",
+        "action",
+        "object_type",
+        "object_id",
+        "project_id",
+        "summary",
+        "changes",
+    )
+
+    def __init__(self, actor: User | None, now: dt.datetime) -> None:
+        meta = AuditEvent._meta
+        columns = [meta.get_field(name).column for name in self.COLUMNS]  # type: ignore[union-attr]
+        placeholders = ["%s"] * (len(columns) - 1) + [_json_placeholder()]
+        # Only names from the model's meta, quoted, go into the statements' text.
+        table, names = _quoted(meta.db_table), ", ".join(map(_quoted, columns))
+        self.sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(placeholders)})"  # noqa: S608
+        self.fixed = (
+            connection.ops.adapt_datetimefield_value(now),
+            actor.pk if actor is not None and actor.pk else None,
+            (actor.get_full_name() or actor.username) if actor is not None else "",
+            str(AuditSource.IMPORT),
+        )
+        self.object_type = Project._meta.label_lower
+        self.pending: list[tuple[Any, ...]] = []
+
+    def add(self, action: AuditAction, project_id: int, summary: str, changes: Any) -> None:
+        self.pending.append(
+            (
+                *self.fixed,
+                str(action),
+                self.object_type,
+                str(project_id),
+                project_id,
+                summary[:SUMMARY_LENGTH],
+                _dumps(changes),
+            )
+        )
+        if len(self.pending) >= WRITE_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.pending)
+            self.pending = []
+
+
+def projects_insert(rows: Sequence[dict[str, Any]], *, stage: Stage, now: dt.datetime) -> None:
+    """Insert new projects (field name → checked value; the rest take the model's defaults)."""
+    # As a new Project() holds them: a text field without a default is empty, not NULL.
+    defaults: dict[str, Any] = {f.name: f.get_default() for f in INSERT_FIELDS}
+    defaults.update(stage=stage.pk, created_at=now, updated_at=now)
+    names = [f.name for f in INSERT_FIELDS]
+    adapters = [(i, a) for i, f in enumerate(INSERT_FIELDS) if (a := _adapter(f)) is not None]
+    columns = ", ".join(_quoted(f.column) for f in INSERT_FIELDS)
+    table, placeholders = _quoted(Project._meta.db_table), ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    for chunk in _chunks(rows):
+        params = []
+        for data in chunk:
+            values = [data.get(name, defaults[name]) for name in names]
+            for index, adapt in adapters:
+                if values[index] is not None:
+                    values[index] = adapt(values[index])
+            params.append(values)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+def project_ids(codes: Iterable[str]) -> dict[str, int]:
+    """The keys of projects by code (codes are unique), a chunk of codes per query."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(codes, 900):  # SQLite takes at most 999 parameters
+        found.update(Project.objects.filter(code__in=chunk).values_list("code", "id"))
+    return found
+
+
+def projects_update(rows: Iterable[tuple[int, dict[str, Any]]], *, now: dt.datetime) -> int:
+    """Set each project's changed fields; rows changing the same fields share a statement."""
+    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    count = 0
+    for pk, values in rows:
+        groups.setdefault(tuple(values), []).append((pk, values))
+        count += 1
+    table = _quoted(Project._meta.db_table)
+    updated_at = PROJECT_FIELDS["updated_at"]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    for names, members in groups.items():
+        fields = [PROJECT_FIELDS[name] for name in names]
+        adapters = [_adapter(f) for f in fields]
+        assignments = ", ".join(f"{_quoted(f.column)} = %s" for f in [*fields, updated_at])
+        sql = f"UPDATE {table} SET {assignments} WHERE {_quoted('id')} = %s"  # noqa: S608
+        for chunk in _chunks(members):
+            params = []
+            for pk, values in chunk:
+                row = [
+                    adapt(v) if adapt is not None and v is not None else v
+                    for v, adapt in zip((values[n] for n in names), adapters, strict=True)
+                ]
+                params.append([*row, stamp, pk])
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, params)
+    return count
+
+
+def now() -> dt.datetime:
+    """The commit's one timestamp (created, updated, audited)."""
+    return timezone.now()
