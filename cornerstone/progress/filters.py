@@ -8,6 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from cornerstone.progress.choices import ReportStatus
+from cornerstone.progress.models import ProgressReport
 from cornerstone.progress.queries import LATE, MISSING
 
 STATUS_CHOICES = [
@@ -23,7 +24,11 @@ class CycleReportFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("状态"), choices=STATUS_CHOICES, method="noop", empty_label=_("全部")
     )
-    region = django_filters.CharFilter(label=_("区划"), method="noop")
+    region = django_filters.CharFilter(label=_("区划"), method="noop", max_length=6)
+
+    class Meta:
+        model = ProgressReport
+        fields: list[str] = []
 
     def noop(self, queryset: Any, name: str, value: Any) -> Any:
         # cycle_reports applies both (missing needs the deadline, region the scope).

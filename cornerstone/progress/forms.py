@@ -53,7 +53,8 @@ class ScheduleForm(forms.ModelForm):
         region.queryset = regions
         region.label_from_instance = lambda r: r.full_name  # type: ignore[method-assign]
         self.fields["deadline_day"].help_text = _(
-            "每月：当月几日前（如 25）；每半月：半月结束后几天内；每周：星期几（1 = 星期一，5 = 星期五）。"
+            "每月：当月几日前（如 25）；每半月：半月结束后几天内；"
+            "每周：星期几（1 = 星期一，5 = 星期五）。"
         )
         bootstrap(self)
 

@@ -12,8 +12,10 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cornerstone.problems.choices import ProblemCategory
 from cornerstone.progress.choices import (
     AttachmentKind,
     CycleStatus,
@@ -21,7 +23,6 @@ from cornerstone.progress.choices import (
     ReportStatus,
     SiteStatus,
 )
-from cornerstone.problems.choices import ProblemCategory
 from cornerstone.projects.choices import Category, Tier
 
 
@@ -176,6 +177,17 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.label} {self.project_id}"
+
+    @property
+    def is_late(self) -> bool:
+        """First submitted after the cycle's deadline."""
+        first = self.first_submitted_at
+        return first is not None and timezone.localdate(first) > self.cycle.deadline
+
+    @property
+    def is_correction(self) -> bool:
+        """A negative period amount: a lowering of an earlier period (调减)."""
+        return self.investment_this_period is not None and self.investment_this_period < 0
 
 
 class ReportProblem(models.Model):

@@ -154,7 +154,7 @@ def cycle_reports(
     region: str = "",
     today: dt.date,
 ) -> QuerySet[ProgressReport]:
-    """A cycle's expected reports the actor sees, narrowed by status (or missing / late) and region."""
+    """A cycle's expected reports the actor sees, by status (or missing / late) and region."""
     reports = reports_visible(actor=actor).filter(cycle=cycle)
     if status == MISSING:
         reports = (

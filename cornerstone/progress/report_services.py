@@ -74,6 +74,7 @@ REPORT_FIELDS = [
     "next_period_plan",
     "coordination_needed",
 ]
+NULLABLE = {"investment_this_period", "percent_complete", "workforce_expected", "workforce_on_site"}
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MAX_PROBLEMS = 20
 
@@ -277,7 +278,11 @@ def report_save(
     _require_fill(actor, report)
     _check_version(report, version)
     before = _report_snapshot(report)
-    values = dict(data)
+    # A blank number box means "not given", not a number that failed to parse.
+    values = {
+        name: None if isinstance(value, str) and not value.strip() and name in NULLABLE else value
+        for name, value in data.items()
+    }
     errors: dict[str, list[str]] = {}
     if "investment_this_period" in values:
         reason = str(values.get("correction_reason", report.correction_reason) or "")

@@ -60,11 +60,14 @@ def _schedule_apply(
     errors = values_apply(schedule, data, SCHEDULE_FIELDS)
     if "region" not in errors and schedule.region_id:
         require_region_admin(actor, schedule.region_id)
-    if not errors.keys() & {"frequency", "deadline_day"} and schedule.frequency:
-        if schedule.frequency in periods.FREQUENCIES and schedule.deadline_day is not None:
-            message = periods.deadline_day_error(schedule.frequency, schedule.deadline_day)
-            if message:
-                errors["deadline_day"] = [message]
+    if (
+        not errors.keys() & {"frequency", "deadline_day"}
+        and schedule.frequency in periods.FREQUENCIES
+        and schedule.deadline_day is not None
+    ):
+        message = periods.deadline_day_error(schedule.frequency, schedule.deadline_day)
+        if message:
+            errors["deadline_day"] = [message]
     if "remind_days_before" not in errors and (schedule.remind_days_before or 0) > 31:
         errors["remind_days_before"] = [_("提前提醒天数不能超过31天。")]
     return errors

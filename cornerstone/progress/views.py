@@ -21,8 +21,8 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region
-from cornerstone.geo.models import Department
 from cornerstone.geo.codes import ancestors_of
+from cornerstone.geo.models import Department
 from cornerstone.geo.queries import regions_visible
 from cornerstone.progress import queries, report_services, services
 from cornerstone.progress.filters import CycleReportFilter
