@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cornerstone.api.tests.conftest import api_as  # noqa: F401 - the API client fixture
 from cornerstone.progress import services
 from cornerstone.progress.models import ProgressReport
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cornerstone.api.tests.conftest import api_as, assert_error  # noqa: F401 - fixture
+from cornerstone.api.tests.conftest import assert_error
 from cornerstone.core.models import AuditEvent
 from cornerstone.progress.models import InvestmentActual, ProgressReport
 
