@@ -36,6 +36,10 @@ class DispatchMeeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def status_colour(self) -> str:
+        return MeetingStatus.colour(self.status)
+
 
 class AgendaItem(models.Model):
     """A lagging project or an escalated problem put before the meeting, with why."""
@@ -149,3 +153,7 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def status_colour(self) -> str:
+        return BriefingStatus.colour(self.status)

@@ -28,6 +28,7 @@ def meetings_visible(*, actor: User | AnonymousUser) -> QuerySet[DispatchMeeting
         .select_related("region", "created_by")
         .annotate(agenda_count=Count("agenda", distinct=True))
         .annotate(decision_count=Count("decisions", distinct=True))
+        .order_by("-date", "-id")
     )
 
 
