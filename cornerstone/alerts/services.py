@@ -97,6 +97,7 @@ def rule_set_save(
         .exists()
     ):
         errors["tier"] = [_("该区划已有适用于此级别的预警规则，请修改原规则。")]
+    target.updated_by = actor
     full_clean_or_raise(target, errors)
     changes = diff(target, before, snapshot(target, RULE_SET_FIELDS))
     if old_params != target.params:
@@ -104,7 +105,6 @@ def rule_set_save(
     if not changes:
         return target
     created = target.pk is None
-    target.updated_by = actor
     target.save()
     audit_record(
         actor=actor,
