@@ -6,6 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cornerstone.accounts.choices import Role
+
+# The API tests use the API app's token client.
+from cornerstone.api.tests.conftest import api_as  # noqa: F401
 from cornerstone.core.testing.factories import DepartmentFactory, UserFactory
 from cornerstone.problems.services import problem_raise
 

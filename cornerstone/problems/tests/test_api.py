@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from cornerstone.api.tests.conftest import api_as, assert_error, message_for  # noqa: F401
+from cornerstone.api.tests.conftest import assert_error, message_for
 from cornerstone.core.models import AuditEvent
 from cornerstone.problems.models import Problem, ProblemEvent, SupervisionOrder
 from cornerstone.problems.tests.conftest import TODAY
