@@ -18,8 +18,10 @@ stays unchanged and the cell stays text when edited.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from typing import Any, BinaryIO
 
 import xlsxwriter
@@ -132,3 +134,105 @@ class XlsxSheet:
 def xlsx_book(out: BinaryIO, *, constant_memory: bool = False) -> Any:
     """A workbook that never converts text to formulas, numbers or links behind our back."""
     return xlsxwriter.Workbook(out, {**WORKBOOK_OPTIONS, "constant_memory": constant_memory})
+
+
+# ------------------------------------------------------------------ large plain tables
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column of a large table: its header, what it holds, and its width.
+
+    ``kind``: "text" (strings; None is an empty cell), "money" (floats shown #,##0.00),
+    "number" (ints or floats), "date" (dates shown yyyy-mm-dd).
+    """
+
+    header: str
+    kind: str = "text"
+    width: float = 16.0
+
+
+def _table_format(layers: Iterable[Props]) -> Any:
+    """A rustpy-xlsxwriter format from the same layered properties XlsxSheet takes."""
+    import rustpy_xlsxwriter
+
+    props: dict[str, Any] = {}
+    for layer in layers:
+        props.update(layer)
+    fmt = rustpy_xlsxwriter.Format()
+    setters = {
+        "bold": lambda v: fmt.set_bold() if v else fmt,
+        "bg_color": fmt.set_background_color,
+        "font_color": fmt.set_font_color,
+        "border": lambda v: fmt.set_border("thin") if v else fmt,
+        "align": fmt.set_align,
+        "valign": lambda v: fmt.set_align("vcenter" if v == "vcenter" else v),
+        "text_wrap": lambda v: fmt.set_text_wrap() if v else fmt,
+        "num_format": fmt.set_num_format,
+        "quote_prefix": lambda v: fmt.set_quote_prefix() if v else fmt,
+    }
+    for name, value in props.items():
+        setters[name](value)
+    return fmt
+
+
+def xlsx_table_write(
+    out: BinaryIO,
+    *,
+    sheet: str,
+    columns: list[TableColumn],
+    rows: Iterable[Sequence[Any]],
+    freeze: tuple[int, int] = (1, 0),
+) -> None:
+    """Write one large table (a header row, then the rows) with a writer in Rust.
+
+    For exports of many rows (the ledger's 100,000): rustpy-xlsxwriter writes whole rows
+    in constant memory about ten times faster than XlsxWriter's per-cell Python calls.
+    Each column's format is set once on the column (borders, money and date formats).
+    Text is never a formula here either: rustpy-xlsxwriter writes every string as an
+    inline string cell (no ``<f>``), and every text column carries the ``quotePrefix``
+    style, so a cell stays text when it is edited as well (see the module docstring;
+    the style is per column here, as the writer takes formats per column, not per cell).
+    The values must be what the kind says (money and numbers as floats or ints).
+    """
+    import rustpy_xlsxwriter
+
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        # rustpy-xlsxwriter takes the header from the first row: no rows, no header.
+        _header_only_write(out, sheet=sheet, columns=columns, freeze=freeze)
+        return
+    headers = [c.header for c in columns]
+    kinds = {
+        "text": (CELL, QUOTE_PREFIX),
+        "money": (CELL, MONEY),
+        "number": (CELL,),
+        "date": (CELL, DATE),
+    }
+    formats = [_table_format(kinds[c.kind]) for c in columns]
+    rustpy_xlsxwriter.write_worksheet(
+        (dict(zip(headers, row, strict=True)) for row in chain([first], iterator)),
+        out,
+        sheet_name=sheet,
+        freeze_row=freeze[0],
+        freeze_col=freeze[1],
+        column_widths=[c.width for c in columns],
+        column_formats=formats,
+        header_format=_table_format((HEADER,)),
+        autofilter=True,
+    )
+
+
+def _header_only_write(
+    out: BinaryIO, *, sheet: str, columns: list[TableColumn], freeze: tuple[int, int]
+) -> None:
+    """An empty table: its header row alone, with the same widths and filter."""
+    book = xlsx_book(out)
+    target = XlsxSheet(book, sheet, {})
+    for col, column in enumerate(columns):
+        target.text(0, col, column.header, HEADER)
+    target.widths(c.width for c in columns)
+    target.sheet.freeze_panes(*freeze)
+    target.sheet.autofilter(0, 0, 0, len(columns) - 1)
+    book.close()

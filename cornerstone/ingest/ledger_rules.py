@@ -133,7 +133,7 @@ def field_check(field: models.Field[Any, Any]) -> Check:
             # clean_fields skips an empty value of a blank field; validate() refuses it
             # (as blank, or as null) in any other field.
             return blank
-        if types is None or type(value) not in types:
+        if types is None or not isinstance(value, types):
             return False  # not what a parser gives: let the model judge it
         if choices is not None and value not in choices:
             return False
