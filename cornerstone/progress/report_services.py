@@ -244,7 +244,7 @@ def _problems_read(
         ):
             row_errors["department"] = [_("责任单位不属于项目所在区划。")]
         for name, texts in row_errors.items():
-            label = ReportProblem._meta.get_field(name).verbose_name
+            label = getattr(ReportProblem._meta.get_field(name), "verbose_name", name)
             messages.extend(
                 _("第%(row)d个问题，%(field)s：%(message)s")
                 % {"row": number, "field": label, "message": text}
@@ -587,4 +587,4 @@ def attachment_delete(
 
 def problem_categories() -> list[tuple[str, str]]:
     """The problem categories a report's rows may name."""
-    return list(ProblemCategory.choices)
+    return [(value, str(label)) for value, label in ProblemCategory.choices]

@@ -20,7 +20,7 @@ def test_demo_is_consistent(ledger, cast, frozen_today):
     )
     written = demo_progress_load(today=frozen_today, seed=1)
     cycles = list(ReportingCycle.objects.order_by("period_start"))
-    assert [c.label for c in cycles][0] == "2026年1月" and cycles[-1].label == "2026年11月"
+    assert cycles[0].label == "2026年1月" and cycles[-1].label == "2026年11月"
     assert [c.status for c in cycles].count("open") == 1
     # 山西's three projects (河北's is out of the schedule), eleven months.
     assert written == 3 * 11
