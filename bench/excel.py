@@ -233,19 +233,19 @@ class _QueryCount:
 # Functions whose cumulative time says where an import's time goes: (file, function).
 PROFILE_SPOTS = [
     ("workbook.py", "_rows"),
-    ("ledger_import.py", "_row_read"),
-    ("ledger_import.py", "_plan"),
-    ("ledger_import.py", "_validation_errors"),
-    ("base.py", "clean_fields"),
-    ("models.py", "clean"),
-    ("related.py", "validate"),
-    ("audit.py", "snapshot"),
-    ("audit.py", "diff"),
-    ("audit.py", "audit_event"),
-    ("query.py", "get"),
-    ("query.py", "exists"),
-    ("query.py", "bulk_create"),
-    ("query.py", "bulk_update"),
+    ("ledger_reader.py", "read"),
+    ("ledger_import.py", "plan"),
+    ("ledger_import.py", "_stored"),
+    ("ledger_import.py", "_valid"),
+    ("ledger_import.py", "_model_errors"),
+    ("base.py", "full_clean"),
+    ("ledger_rules.py", "fields_valid"),
+    ("ledger_rules.py", "cross_valid"),
+    ("ledger_write.py", "projects_insert"),
+    ("ledger_write.py", "projects_update"),
+    ("ledger_write.py", "project_ids"),
+    ("ledger_write.py", "flush"),
+    ("ledger_import.py", "__call__"),
     ("trans_real.py", "gettext"),
     ("compiler.py", "execute_sql"),
 ]
@@ -433,6 +433,40 @@ def worker_import(
     if profiler:
         figures["profile"] = _profile_text(profiler)
     return figures
+
+
+def worker_raw_insert(database: str, rows: int) -> dict[str, Any]:
+    """The database's own insert time: the source ledger's project rows, read beforehand
+    with the driver, inserted into the empty ledger with executemany (2,000 rows a
+    statement, as the import writes them) in one transaction. Indexes and the SQLite
+    text-search triggers fire as they do for the import."""
+    _django(database, rows, "work")
+    from django.db import connection, transaction
+
+    from cornerstone.projects.models import Project
+
+    fields = [f for f in Project._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    select = f"SELECT {columns} FROM {Project._meta.db_table} ORDER BY id"  # noqa: S608
+    if database == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(_sqlite_path(rows, "source")) as source:
+            data = source.execute(select).fetchall()
+    else:
+        import psycopg
+
+        with psycopg.connect(_database_url(database, rows, "source")) as source:
+            data = source.execute(select).fetchall()
+    placeholders = ", ".join(["%s"] * len(fields))
+    insert = f"INSERT INTO {Project._meta.db_table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    gc.collect()
+    began = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(data), 2000):
+            cursor.executemany(insert, data[start : start + 2000])
+    elapsed = time.perf_counter() - began
+    return {"s": elapsed, "rows": len(data)}
 
 
 def _die_resource() -> Any:
@@ -802,6 +836,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             runs.append(_import(args, target, workbook))
         imports[target] = _median_run(runs)
     results["import"] = imports
+    _log("raw insert of the same project rows (executemany) …")
+    _work_copy(args.database, args.rows, "empty")
+    results["raw_insert"] = _run("raw_insert", args)
     die: dict[str, Any] = {}
     ours_on_slice: dict[str, Any] = {}
     for target in ("empty", "populated"):
@@ -865,6 +902,13 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
             f" {r['updated']:>8} {r['unchanged']:>9}  {r['baseline_rss_mb']:>6.0f}MB"
             f" {r['peak_rss_mb']:>4.0f}MB  {r['check_queries']:>8}+{r['commit_queries']}"
         )
+    raw_insert = results["raw_insert"]
+    print(
+        f"  raw insert of the same {raw_insert['rows']} project rows (executemany, one"
+        f" transaction): {raw_insert['s']:.2f} s = "
+        f"{raw_insert['s'] / imports['empty']['s'] * 100:.0f}% of the import into the empty"
+        f" ledger ({raw_insert['s'] / imports['empty']['commit_s'] * 100:.0f}% of its commit)"
+    )
     edited = imports["changed"]["edited"]
     print(f"  (changed: {edited} projects edited in the database after the export)")
     sliced = m < n
@@ -936,6 +980,8 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
         per_row = (imports[target]["s"] / n) / (r["s"] / r["rows"])
         _bench(f"import_{target}_vs_django_import_export", per_row, "x")
     _bench("import_rows_django_import_export", die["empty"]["rows"], "rows")
+    _bench("raw_insert_s", raw_insert["s"], "s")
+    _bench("import_vs_raw_insert", imports["empty"]["s"] / raw_insert["s"], "x")
     _bench("export_s", export["export_s"], "s")
     _bench("export_raw_write_s", export["raw_write_s"], "s")
     _bench("export_db_read_s", export["db_read_s"], "s")
@@ -1006,6 +1052,7 @@ def main() -> None:
                 args.database, args.rows, args.target, args.file, args.profile
             ),
             "die": lambda: worker_die(args.database, args.rows, args.target, args.file),
+            "raw_insert": lambda: worker_raw_insert(args.database, args.rows),
             "export": lambda: worker_export(args.database, args.rows, args.repeat),
         }
         print(json.dumps(steps[args.worker]()))

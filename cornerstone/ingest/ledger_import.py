@@ -45,7 +45,7 @@ from cornerstone.ingest.ledger_reader import (
 from cornerstone.ingest.ledger_rules import CLEAN_FIELDS, cross_valid, fields_valid
 from cornerstone.ingest.ledger_write import (
     AuditWriter,
-    change,
+    Display,
     project_ids,
     projects_insert,
     projects_update,
@@ -197,6 +197,7 @@ class _Planner:
         needed = (given | CLEAN_FIELDS | {"code", "name", "region"}) & FIELDS.keys()
         self.fetched = ["id", "updated_at", *sorted(needed)]
         self.region_known = refs.regions.__contains__
+        self.display = Display(refs)
 
     def _stored(self, lookup: str, keys: list[Any]) -> Iterable[dict[str, Any]]:
         names = self.fetched
@@ -258,7 +259,7 @@ class _Planner:
                 self._update(number, data, stored)
 
     def _valid(self, values: dict[str, Any], names: Iterable[str], pk: int | None) -> bool:
-        return fields_valid(values, list(names)) and cross_valid(
+        return fields_valid(values, names) and cross_valid(
             values, pk=pk, region_known=self.region_known, zone_region=self.refs.zone_region
         )
 
@@ -298,7 +299,7 @@ class _Planner:
                 return
         changes = {}
         for name, value in differing.items():
-            entry = change(name, stored[name], value, refs)
+            entry = self.display.change(name, stored[name], value)
             if entry is not None:
                 changes[name] = entry
         if not changes:
@@ -408,25 +409,28 @@ class _CreateChanges:
     """A new project's audit entries, as ``diff`` of an empty and a full snapshot gives."""
 
     def __init__(self, stage: Stage, refs: References) -> None:
-        self.refs = refs
+        self.display = display = Display(refs)
         defaults = {**CREATE_DEFAULTS, "stage": stage.pk}
-        self.fixed = {name: change(name, None, defaults.get(name), refs) for name in AUDITED_FIELDS}
+        self.fixed = {
+            name: display.change(name, None, defaults.get(name)) for name in AUDITED_FIELDS
+        }
         # Related rows and choices repeat row after row: their entries are made once.
         self.repeated = {n for n in AUDITED_FIELDS if n in RELATIONS or FIELDS[n].choices}
         self.cache: dict[tuple[str, Any], Any] = {}
 
     def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
         changes = {}
+        fixed, repeated, cache, change = self.fixed, self.repeated, self.cache, self.display.change
         for name in AUDITED_FIELDS:
             if name not in data:
-                entry = self.fixed[name]
-            elif name in self.repeated:
+                entry = fixed[name]
+            elif name in repeated:
                 key = (name, data[name])
-                entry = self.cache.get(key)
+                entry = cache.get(key)
                 if entry is None:
-                    entry = self.cache[key] = change(name, None, data[name], self.refs)
+                    entry = cache[key] = change(name, None, data[name])
             else:
-                entry = change(name, None, data[name], self.refs)
+                entry = change(name, None, data[name])
             if entry is not None:
                 changes[name] = entry
         return changes

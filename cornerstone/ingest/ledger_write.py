@@ -23,7 +23,6 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from cornerstone.accounts.models import User
 from cornerstone.core.choices import AuditAction, AuditSource
@@ -40,32 +39,44 @@ INSERT_FIELDS = [f for f in Project._meta.concrete_fields if not f.primary_key]
 SUMMARY_LENGTH = AuditEvent._meta.get_field("summary").max_length or 300
 
 
-@functools.cache
-def _label(name: str, language: str | None) -> str:
-    return str(PROJECT_FIELDS[name].verbose_name)
+class Display:
+    """Fields' values as a person reads them (``core.audit.display_value`` for values held
+    as keys), each field's rule worked out once, in the language active when made."""
 
+    def __init__(self, refs: References) -> None:
+        self.refs = refs
+        self.labels = {name: str(f.verbose_name) for name, f in PROJECT_FIELDS.items()}
+        self.rules = {name: self._rule(f) for name, f in PROJECT_FIELDS.items()}
 
-@functools.cache
-def _choice_labels(name: str, language: str | None) -> dict[Any, str]:
-    return {value: str(label) for value, label in PROJECT_FIELDS[name].flatchoices}
+    def _rule(self, field: models.Field[Any, Any]) -> Any:
+        if isinstance(field, models.ForeignKey):
+            return functools.partial(self._related, field)
+        if field.choices:
+            labels = {value: str(label) for value, label in field.flatchoices}
+            return lambda value: labels.get(value, str(value))
+        return _plain
 
-
-def display(name: str, value: Any, refs: References) -> str | None:
-    """A field's value as a person reads it: ``core.audit.display_value`` for a value
-    held as a key (related rows come from ``refs``)."""
-    field = PROJECT_FIELDS[name]
-    if isinstance(field, models.ForeignKey):
-        if value is None:
-            return None
-        related = refs.related(name, value)
+    def _related(self, field: models.ForeignKey[Any, Any], value: Any) -> str:
+        related = self.refs.related(field.name, value)
         if related is None:
             related = field.related_model._default_manager.get(pk=value)  # type: ignore[union-attr]
         shown, key = str(related), str(value)
         return shown if shown.startswith(f"{key} ") else f"{shown}（{key}）"
-    if value is None or value == "":
-        return None
-    if field.choices:
-        return _choice_labels(name, get_language()).get(value, str(value))
+
+    def __call__(self, name: str, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        return self.rules[name](value)  # type: ignore[no-any-return]
+
+    def change(self, name: str, before: Any, after: Any) -> Change | None:
+        """One field's audit entry, or None when both values read the same."""
+        old, new = self(name, before), self(name, after)
+        if old == new:
+            return None
+        return {"label": self.labels[name], "before": old, "after": new}
+
+
+def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Decimal):
@@ -73,14 +84,6 @@ def display(name: str, value: Any, refs: References) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def change(name: str, before: Any, after: Any, refs: References) -> Change | None:
-    """One field's audit entry, or None when both values read the same."""
-    old, new = display(name, before, refs), display(name, after, refs)
-    if old == new:
-        return None
-    return {"label": _label(name, get_language()), "before": old, "after": new}
 
 
 def _chunks(items: Iterable[Any], size: int = WRITE_CHUNK) -> Iterator[list[Any]]:
