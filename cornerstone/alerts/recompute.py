@@ -116,7 +116,7 @@ class _Cycles:
         self, region: str, tier: str, category: str, since: dt.date
     ) -> list[tuple[int, str, dt.date]]:
         """Cycles that expected a report of such a project, newest first."""
-        found = []
+        found: list[tuple[int, str, dt.date]] = []
         for root, s_tier, s_category, cycles in self.schedules:
             if (s_tier and s_tier != tier) or (s_category and s_category != category):
                 continue
@@ -206,7 +206,8 @@ def _project_chunk(
         .exclude(status__in=CLOSED_PROBLEMS)
         .values_list("project_id", "description", "deadline", "escalation_level")
     ):
-        problems[pid].append((text, deadline, LEVEL_LABELS.get(level, "督办")))
+        if deadline is not None:  # the filter on deadline already excludes none
+            problems[pid].append((text, deadline, LEVEL_LABELS.get(level, "督办")))
     reported = (
         set(
             ProgressReport.objects.filter(

@@ -24,7 +24,6 @@ from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.validation import full_clean_or_raise, values_apply
 from cornerstone.geo.models import Region
-from cornerstone.projects.choices import Tier
 from cornerstone.projects.models import Project
 
 RULE_SET_FIELDS = ["name", "region", "tier", "preset", "active"]
@@ -223,8 +222,3 @@ def justification_decide(
     )
     lights_recompute_enqueue(project_ids=[justification.project_id])
     return justification
-
-
-def tier_choices() -> list[tuple[str, str]]:
-    """The tiers a rule set may apply to, "" for all."""
-    return [("", _("全部级别")), *Tier.choices]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 def lights_recompute_enqueue(*, project_ids: Iterable[int] | None) -> None:
@@ -15,8 +18,11 @@ def lights_recompute_enqueue(*, project_ids: Iterable[int] | None) -> None:
 
 
 @task()
-def lights_recompute(project_ids: list[int] | None) -> None:
+def lights_recompute(project_ids: list[int] | None) -> int:
     """Recompute this month's lights of the given projects (None: all) and their regions."""
     from cornerstone.alerts.services import lights_recompute as recompute
 
-    recompute(project_ids=project_ids)
+    def progress(done: int, total: int) -> None:
+        logger.info("lights recomputed: %d/%d", done, total)
+
+    return recompute(project_ids=project_ids, progress=progress)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_plans, can_manage_lifecycle, project_scope_q
+from cornerstone.alerts.tasks import lights_recompute_enqueue
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.money import format_wan, parse_wan
@@ -249,6 +250,7 @@ def investment_plan_save(
         changes=changes,
         project_id=project.pk,
     )
+    lights_recompute_enqueue(project_ids=[project.pk])
     return plan
 
 
@@ -284,6 +286,7 @@ def investment_plan_delete(
         project_id=plan.project_id,
     )
     plan.delete()
+    lights_recompute_enqueue(project_ids=[plan.project_id])
 
 
 def _milestone_errors(milestone: Milestone) -> dict[str, list[str]]:
@@ -319,6 +322,7 @@ def milestone_create(
         changes=diff(milestone, {}, snapshot(milestone, MILESTONE_FIELDS)),
         project_id=project.pk,
     )
+    lights_recompute_enqueue(project_ids=[project.pk])
     return milestone
 
 
@@ -350,6 +354,7 @@ def milestone_update(
             changes=changes,
             project_id=milestone.project_id,
         )
+        lights_recompute_enqueue(project_ids=[milestone.project_id])
     return milestone
 
 
@@ -368,7 +373,9 @@ def milestone_delete(
         changes=diff(milestone, snapshot(milestone, MILESTONE_FIELDS), {}),
         project_id=milestone.project_id,
     )
+    project_id = milestone.project_id
     milestone.delete()
+    lights_recompute_enqueue(project_ids=[project_id])
 
 
 @transaction.atomic
