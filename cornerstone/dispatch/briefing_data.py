@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -81,7 +82,7 @@ def _area_name(region: Region, length: int) -> dict[str, str]:
     return {code[:length]: name for code, name in children}
 
 
-def _actuals(q: Q, year: int, month: int, length: int | None) -> QuerySet[InvestmentActual]:
+def _actuals(q: Q, year: int, month: int, length: int | None) -> QuerySet[Any, dict[str, Any]]:
     rows = InvestmentActual.objects.filter(q, year=year, month__lte=month)
     if length is None:
         return rows.values("project__category").annotate(total=Sum("amount"))

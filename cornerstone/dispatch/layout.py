@@ -8,6 +8,7 @@ interface language.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,7 +25,7 @@ NUMERALS = "一二三四五六七八九十"
 @dataclass(frozen=True)
 class TableBlock:
     header: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[Sequence[str]]
     widths: tuple[float, ...]  # relative column widths for the PDF
 
 
@@ -152,7 +153,7 @@ def _ranking(figures: BriefingFigures) -> Section:
     return section
 
 
-def _flagged_rows(projects: list[FlaggedProject]) -> list[tuple[str, ...]]:
+def _flagged_rows(projects: list[FlaggedProject]) -> list[tuple[str, str, str, str]]:
     return [
         (str(i), p.name, p.region, "；".join(p.reasons) or "—")
         for i, p in enumerate(projects, start=1)
@@ -195,10 +196,14 @@ def _departments(figures: BriefingFigures) -> Section:
         header=("责任单位", "问题数", "未办结", "逾期", "升级督办"),
         rows=[
             (d.name, f"{d.total:,}", f"{d.unresolved:,}", f"{d.overdue:,}", f"{d.escalated:,}")
-            for d in figures.departments
+            for d in figures.departments[:LIST_CAP]
         ],
         widths=(5, 1.5, 1.5, 1.5, 1.5),
     )
+    if len(figures.departments) > LIST_CAP:
+        section.after.append(
+            f"…等{len(figures.departments):,}个责任单位（以上列出未办结问题最多的前{LIST_CAP}个）。"
+        )
     return section
 
 

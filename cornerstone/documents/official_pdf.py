@@ -41,24 +41,22 @@ class OfficialPdf(FPDF):
         self.cell(0, 8, f"— {self.page_no()} —", align=Align.C)
 
     def title_add(self, text: str) -> None:
-        """The centred title in 2号 bold."""
-        self.set_font(FAMILY, style="B", size=SIZE_TITLE)
+        """The centred title in 2号."""
+        self.set_font(FAMILY, size=SIZE_TITLE)
         self.multi_cell(0, 12, text, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(6)
 
-    def line_add(
-        self, text: str, *, align: Align = Align.J, bold: bool = False, indent: bool = False
-    ) -> None:
+    def line_add(self, text: str, *, align: Align = Align.J, indent: bool = False) -> None:
         """A paragraph of 3号 text; body paragraphs start two characters in."""
-        self.set_font(FAMILY, style="B" if bold else "", size=SIZE_BODY)
+        self.set_font(FAMILY, size=SIZE_BODY)
         # Two full-width spaces indent like the Word version's first-line indent.
         body = ("\u3000\u3000" + text) if indent else text
         self.multi_cell(0, LINE, body, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading_add(self, text: str) -> None:
-        """A first-level heading (一、…), bold."""
-        self.ln(2)
-        self.line_add(text, align=Align.L, bold=True, indent=True)
+        """A first-level heading (一、…), set off by space above it."""
+        self.ln(3)
+        self.line_add(text, align=Align.L, indent=True)
 
     def table_add(
         self,
@@ -71,7 +69,7 @@ class OfficialPdf(FPDF):
         with self.table(
             col_widths=tuple(widths) if widths else None,
             borders_layout=TableBordersLayout.ALL,
-            headings_style=PdfFontFace(emphasis="BOLD"),
+            headings_style=PdfFontFace(emphasis=None, fill_color=(225, 225, 225)),
             line_height=6,
             text_align="CENTER",
             repeat_headings=1,

@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from pypdf import PdfReader
 
-from cornerstone.dispatch.figures import FlaggedProject
+from cornerstone.dispatch.figures import DepartmentRow, FlaggedProject
 from cornerstone.dispatch.layout import LIST_CAP, briefing_layout
 from cornerstone.dispatch.renderers import docx_render, pdf_render
 from cornerstone.dispatch.tests.figures_sample import HEAD, sample_figures
@@ -56,6 +56,15 @@ def test_long_red_list_is_capped_with_a_count():
     assert f"…等812个项目（以上列出前{LIST_CAP}个）。" in texts
     red_table = document.tables[3]
     assert len(red_table.rows) == LIST_CAP + 1
+
+
+def test_long_department_list_is_capped_with_a_count():
+    departments = [DepartmentRow(f"第{i}局", 5, 5 - i % 5, 1, 0) for i in range(LIST_CAP + 7)]
+    document = Document(io.BytesIO(docx_render(_layout(departments=departments))))
+    texts = [p.text for p in document.paragraphs]
+    assert f"…等{LIST_CAP + 7}个责任单位（以上列出未办结问题最多的前{LIST_CAP}个）。" in texts
+    # The totals still count every department.
+    assert f"共梳理问题{5 * (LIST_CAP + 7)}个" in "".join(texts)
 
 
 def test_empty_sections_say_so():

@@ -251,3 +251,18 @@ def test_briefing_request_is_validated(cast, geo, frozen_today, media):
             },
         )
     assert not Briefing.objects.exists()
+
+
+def test_demo_meeting(cast, scene, frozen_today):
+    from cornerstone.dispatch.demo import demo_dispatch_load
+
+    made = demo_dispatch_load(today=frozen_today, seed=1)
+    meeting = DispatchMeeting.objects.get()
+    assert meeting.status == MeetingStatus.HELD
+    assert meeting.region_id == "140000"
+    assert meeting.agenda.count() == 4
+    assert meeting.decisions.count() == 4
+    assert made == 8
+    assert Task.objects.count() == 2
+    assert meeting.decisions.filter(problem__isnull=False).count() == 2
+    assert meeting.minutes
