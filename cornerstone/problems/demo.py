@@ -20,7 +20,7 @@ from django.db import transaction
 
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
-from cornerstone.geo.codes import ancestors_of
+from cornerstone.geo.codes import ancestors_of, subtree_bounds
 from cornerstone.geo.models import Department
 from cornerstone.problems import escalation
 from cornerstone.problems.choices import (
@@ -107,6 +107,22 @@ def _department_for(
     return None
 
 
+def _staffed(projects: list[Project]) -> list[tuple[Department, list[Project]]]:
+    """Departments with active accounts, each with the demo projects in its region subtree."""
+    departments = (
+        Department.objects.filter(users__role=Role.DEPARTMENT, users__is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+    found = []
+    for department in departments:
+        low, high = subtree_bounds(department.region_id)
+        inside = [p for p in projects if low <= p.region_id < high]
+        if inside:
+            found.append((department, inside))
+    return found
+
+
 def _history(
     problem: Problem, raised: dt.date, today: dt.date, done: str, rng: random.Random
 ) -> list[ProblemEvent]:
@@ -172,10 +188,14 @@ def demo_problems_load(*, today: dt.date, seed: int) -> int:
     if not projects:
         return 0
     by_region = _departments()
+    staffed = _staffed(projects)
     drafts: list[tuple[Problem, dt.date, str]] = []
-    for _index in range(PROBLEMS):
-        project = rng.choice(projects)
+    for index in range(PROBLEMS):
         category, key, description, done = rng.choice(TEMPLATES)
+        # Every fourth problem goes to a department that has demo accounts, so that their
+        # users find work waiting when they log in.
+        assigned = staffed[index // 4 % len(staffed)] if staffed and index % 4 == 0 else None
+        project = rng.choice(assigned[1] if assigned else projects)
         raised = today - dt.timedelta(days=rng.randint(3, 120))
         deadline = raised + dt.timedelta(days=rng.choice((15, 30, 45, 60, 90)))
         status = rng.choices(
@@ -191,7 +211,7 @@ def demo_problems_load(*, today: dt.date, seed: int) -> int:
             project=project,
             category=category,
             description=description,
-            department=_department_for(project, key, by_region, rng),
+            department=assigned[0] if assigned else _department_for(project, key, by_region, rng),
             person=_person(rng),
             deadline=deadline,
             status=status,
