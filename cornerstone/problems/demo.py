@@ -133,6 +133,7 @@ def _history(
             action=ProblemAction.RAISE,
             to_status=ProblemStatus.OPEN,
             comment=problem.description,
+            actor=problem.raised_by,
             at=_at(raised, 9),
         )
     ]
@@ -189,6 +190,7 @@ def demo_problems_load(*, today: dt.date, seed: int) -> int:
         return 0
     by_region = _departments()
     staffed = _staffed(projects)
+    admins = {u.region_id: u for u in User.objects.filter(role=Role.ADMIN).order_by("pk")}
     drafts: list[tuple[Problem, dt.date, str]] = []
     for index in range(PROBLEMS):
         category, key, description, done = rng.choice(TEMPLATES)
@@ -215,6 +217,10 @@ def demo_problems_load(*, today: dt.date, seed: int) -> int:
             person=_person(rng),
             deadline=deadline,
             status=status,
+            # The nearest admin above the project raised it (the demo has no owner input).
+            raised_by=next(
+                (admins[c] for c in ancestors_of(project.region_id) if c in admins), None
+            ),
         )
         if status in (ProblemStatus.OPEN, ProblemStatus.IN_PROGRESS):
             problem.escalation_level = escalation.escalation_target(

@@ -352,3 +352,25 @@ def test_order_from_a_red_light_page(client, cast, ledger):
     assert "投资滞后" in html and "2026年10月红灯预警" in html
     client.force_login(cast.yingze_admin)
     assert client.get(url).status_code == 404
+
+
+def test_a_department_reads_but_does_not_answer_another_departments_problem(
+    client, cast, ledger, taiyuan_dept
+):
+    problem = problem_raise(
+        project=ledger.xiaodian,
+        category="land",
+        description="市级用地问题",
+        department=taiyuan_dept,
+        deadline=TODAY + dt.timedelta(days=5),
+        actor=cast.taiyuan_admin,
+    )
+    client.force_login(cast.xiaodian_dept)
+    html = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
+    assert "市级用地问题" in html and 'data-testid="step-' not in html
+    response = client.post(
+        reverse("problems:step", args=[problem.pk]), {"action": "start", "version": 1}
+    )
+    assert response.status_code == 403
+    problem.refresh_from_db()
+    assert problem.status == "open" and problem.events.count() == 1
