@@ -32,7 +32,6 @@ from cornerstone.problems.choices import (
     SupervisionStatus,
 )
 from cornerstone.problems.models import Problem, ProblemEvent, SupervisionOrder
-from cornerstone.projects.demo import names
 from cornerstone.projects.models import Project
 
 PROBLEMS = 300
@@ -70,6 +69,9 @@ def _at(day: dt.date, hour: int) -> datetime:
 
 
 def _person(rng: random.Random) -> str:
+    # Imported here: the projects demo package imports this module when it loads.
+    from cornerstone.projects.demo import names
+
     return rng.choice(names.SURNAMES) + "".join(
         rng.choices(names.GIVEN_CHARS, k=rng.choice((1, 2)))
     )
