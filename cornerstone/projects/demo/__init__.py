@@ -23,11 +23,18 @@ from django.utils import timezone
 
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
+from cornerstone.alerts.demo import demo_alerts_load
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
+from cornerstone.dispatch.demo import demo_dispatch_load
+from cornerstone.dispatch.models import Briefing, DispatchMeeting
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.models import Region
 from cornerstone.plans.demo import demo_plans_load
+from cornerstone.problems.demo import demo_problems_load
+from cornerstone.problems.models import SupervisionOrder
+from cornerstone.progress.demo import demo_progress_load
+from cornerstone.progress.models import ReportingSchedule
 from cornerstone.projects.demo import names
 from cornerstone.projects.demo.generator import Draft, Generator, OwnerSlot
 from cornerstone.projects.demo.world import (
@@ -194,15 +201,29 @@ def demo_load(
     plans, scheduled = demo_plans_load(today=gen.today, seed=seed)
     if progress:
         progress(f"  投资计划 {plans} 个年度，倒排工期 {scheduled} 个项目")
+    _dispatch_work_load(today=gen.today, seed=seed, progress=progress)
     credentials = credentials_describe(users)
     return DemoResult(written, steps, credentials, time.monotonic() - began)
+
+
+def _dispatch_work_load(*, today: dt.date, seed: int, progress: Progress | None) -> None:
+    """Reports, problems, lights and a meeting, in the order each needs the one before."""
+    reports = demo_progress_load(today=today, seed=seed)
+    problems = demo_problems_load(today=today, seed=seed)
+    lights = demo_alerts_load(today=today, seed=seed)
+    meeting = demo_dispatch_load(today=today, seed=seed)
+    if progress:
+        progress(
+            f"  进度报告 {reports} 份，问题 {problems} 个，本月预警 {lights} 个，"
+            f"调度会议题与议定事项 {meeting} 条"
+        )
 
 
 ROLE_SEES = {
     Role.ADMIN: "本级及下辖 {n} 个项目，可新建、编辑、推进环节、编制计划",
     Role.LEADER: "本级及下辖 {n} 个项目（只读）",
-    Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），所属{dept}",
-    Role.OWNER: "本单位 {n} 个项目（台账只读，可填报计划和任务）",
+    Role.DEPARTMENT: "本级及下辖 {n} 个项目（只读），所属{dept}，办理交办的问题和督办单",
+    Role.OWNER: "本单位 {n} 个项目（台账只读，可填报计划、任务和进度报告）",
     Role.EVALUATOR: "本级及下辖 {n} 个项目（只读）",
 }
 
@@ -251,5 +272,16 @@ def demo_reset(*, progress: Progress | None = None, chunk: int = 2000) -> int:
             AuditEvent.objects.filter(project_id__in=part).delete()
         if progress:
             progress(f"  已删除 {min(low + chunk, len(ids))}/{len(ids)} 个演示项目")
+    _dispatch_work_reset()
     User.objects.filter(username__in=demo_usernames()).delete()
     return len(ids)
+
+
+def _dispatch_work_reset() -> None:
+    """Remove what the demo accounts created beyond projects, which would keep them alive."""
+    demo_users = User.objects.filter(username__in=demo_usernames())
+    with transaction.atomic():
+        Briefing.objects.filter(created_by__in=demo_users).delete()
+        DispatchMeeting.objects.filter(created_by__in=demo_users).delete()
+        SupervisionOrder.objects.filter(issued_by__in=demo_users).delete()
+        ReportingSchedule.objects.filter(created_by__in=demo_users).delete()
