@@ -273,7 +273,8 @@ class _Planner:
             )
             return
         values = {**CREATE_DEFAULTS, **data}
-        names = chain((n for n in data if n not in RELATIONS), CREATE_REQUIRED)
+        names = [n for n in data if n not in RELATIONS]
+        names += [n for n in CREATE_REQUIRED if n not in data]
         if not self._valid(values, names, None):
             errors = _model_errors(number, data, None, self.refs, self.headers)
             if errors:

@@ -210,3 +210,49 @@ def test_a_project_changed_after_the_check_stops_the_whole_commit(cast, ledger):
         ledger_commit(actor=admin, result=result, batch="测试")
     assert not Project.objects.filter(name="新增的项目").exists()
     assert Project.objects.get(name="小店区数据中心项目").total_investment == Decimal("5000.00")
+
+
+def test_audit_entries_are_what_the_snapshot_diff_gives(cast, ledger):
+    from cornerstone.core.audit import diff, snapshot
+    from cornerstone.projects.services import AUDITED_FIELDS
+
+    admin = cast.xiaodian_admin
+    commit(admin, upload(admin, ROWS))
+    hydrogen = Project.objects.get(name="清徐县光伏制氢一体化项目")
+    created = AuditEvent.objects.get(project_id=hydrogen.pk)
+    assert created.changes == diff(hydrogen, {}, snapshot(hydrogen, AUDITED_FIELDS))
+    before = snapshot(hydrogen, AUDITED_FIELDS)
+    changed = [[1, "清徐县光伏制氢一体化项目", "140105", "1.5", "0.3", "省重点", "2026年3月", None]]
+    commit(admin, upload(admin, changed))
+    hydrogen.refresh_from_db()
+    updated = AuditEvent.objects.filter(project_id=hydrogen.pk).order_by("-id").first()
+    expected = diff(hydrogen, before, snapshot(hydrogen, AUDITED_FIELDS))
+    assert set(expected) == {"total_investment", "tier"}
+    assert updated.changes == expected
+    assert hydrogen.updated_at == updated.at  # one timestamp for the write and its record
+
+
+def test_the_checks_queries_do_not_grow_with_the_rows(cast, ledger, django_assert_max_num_queries):
+    admin = cast.xiaodian_admin
+    many = [
+        [n, f"批量项目{n}", "140105", 1, None, "县重点", "2026.04.15", None, *MORE]
+        for n in range(1, 301)
+    ]
+    sheet = workbook_open(workbook(many).read()).sheet(0)
+    with django_assert_max_num_queries(12):
+        result = ledger_check(actor=admin, sheet=sheet)
+    assert len(result.creates) == 300 and not result.errors
+    with django_assert_max_num_queries(12):
+        assert ledger_commit(actor=admin, result=result, batch="测试") == (300, 0)
+    assert Project.objects.filter(name__startswith="批量项目").count() == 300
+    assert AuditEvent.objects.filter(summary__contains="批量项目").count() == 300
+
+
+def test_a_row_the_rules_refuse_gets_the_models_own_message(cast, ledger):
+    rows = [[1, "资金超额项目", "140105", 1, 2, "县重点", None, None, *MORE]]  # 中央资金 > 总投资
+    job = upload(cast.xiaodian_admin, rows)
+    assert job.status == ImportStatus.INVALID
+    # Project.clean puts it on 市场化及自有资金, a column this sheet does not have.
+    [error] = job.errors
+    assert (error["row"], error["column"]) == (4, "市场化及自有资金（万元）")
+    assert error["message"].startswith("各项资金来源之和不能超过总投资。")

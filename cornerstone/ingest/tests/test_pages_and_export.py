@@ -130,3 +130,47 @@ def test_the_template_has_dropdowns_notes_and_only_the_users_regions(client, cas
 def archive_workbook(content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         return archive.read("xl/workbook.xml").decode()
+
+
+def test_the_export_opens_with_its_formats_frozen_header_and_filter(client, cast, ledger):
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    Project.objects.filter(pk=ledger.xiaodian.pk).update(
+        owner_org="=1+2", planned_start_date="2026-03-01", fund_central=Decimal("1234.5")
+    )
+    client.force_login(cast.taiyuan_admin)
+    content = exported(client)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.title == "项目台账"
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref.startswith("A1:")
+    header = [c.value for c in sheet[1]]
+    row = {h: c for h, c in zip(header, sheet[2], strict=False) if h}
+    assert header[-1] == "所处阶段" and "中央预算内资金（万元）" in header
+    owner = row["业主单位"]
+    assert (owner.value, owner.data_type, owner.quotePrefix) == ("=1+2", "s", True)
+    assert row["中央预算内资金（万元）"].value == 1234.5
+    assert row["中央预算内资金（万元）"].number_format == "#,##0.00"
+    assert row["计划开工日期"].number_format == "yyyy-mm-dd"
+    assert row["所在区划"].value == "山西省太原市小店区"
+    assert sheet[1][0].font.bold and sheet[1][0].fill.fgColor.rgb.endswith("D9E1F2")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    assert rows[1][header.index("业主单位")] == "=1+2"
+    assert rows[1][header.index("计划开工日期")].isoformat() == "2026-03-01"
+
+
+def test_an_empty_export_still_has_its_header(client, cast, ledger):
+    client.force_login(cast.taiyuan_admin)
+    xml = sheet_xml(exported(client, "?q=没有这样的项目名称"))
+    assert "项目名称" in xml or "项目名称" in shared_strings(
+        exported(client, "?q=没有这样的项目名称")
+    )
+    assert "<autoFilter" in xml and 'state="frozen"' in xml
+
+
+def shared_strings(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        names = archive.namelist()
+        return (
+            archive.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
+        )
