@@ -150,7 +150,7 @@ class OrderListParams(Paging):
 class OrderOut(Schema):
     id: int
     number: str
-    issuing_region: str
+    issuing_region: str | None = Field(description="下发区划代码")
     kind: str
     kind_label: str
     project: ProjectRef

@@ -157,11 +157,17 @@ class SupervisionOrder(models.Model):
 
     # 督〔2026〕12号: numbered per issuing region and year.
     number = models.CharField(_("文号"), max_length=50)
+    # Set by order_issue; empty only on rows written outside it (fixtures of other apps).
     issuing_region = models.ForeignKey(
-        "geo.Region", verbose_name=_("下发区划"), on_delete=models.PROTECT, related_name="+"
+        "geo.Region",
+        verbose_name=_("下发区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    serial = models.PositiveIntegerField(_("序号"))
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    serial = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     kind = models.CharField(
         _("函件类型"), max_length=16, choices=LetterKind.choices, default=LetterKind.SUPERVISION
     )
