@@ -270,7 +270,10 @@ def test_reset_rebuilds_and_the_same_seed_gives_the_same_ledger(demo: str) -> No
     assert len(first) == 25
     assert _names_and_codes(11) == first
     assert _names_and_codes(12) != first
-    assert AuditEvent.objects.filter(action=AuditAction.CREATE, source="command").count() == 25
+    created = AuditEvent.objects.filter(
+        action=AuditAction.CREATE, source="command", object_type="projects.project"
+    )
+    assert created.count() == 25
 
 
 def test_reset_keeps_and_refuses_alongside_projects_it_did_not_make(demo: str) -> None:
