@@ -216,8 +216,8 @@ class _Planner:
         by_code = {s["code"]: s for s in self._stored("code", codes)}
         names = [d["name"] for _n, d in parsed if not d.get("code")]
         by_name: dict[tuple[str, str | None], dict[str, Any]] = {}
-        for stored in self._stored("name", names):
-            by_name.setdefault((stored["name"], stored["region"]), stored)
+        for found in self._stored("name", names):
+            by_name.setdefault((found["name"], found["region"]), found)
         ids = [s["id"] for s in chain(by_code.values(), by_name.values())]
         visible: set[int] = set()
         for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -242,7 +242,7 @@ class _Planner:
                 )
                 continue
             self.seen[key] = number
-            stored = by_code.get(code) if code else by_name.get(key[1])
+            stored: dict[str, Any] | None = by_code.get(code) if code else by_name.get(key[1])
             if stored is not None and stored["id"] not in visible:
                 result.errors.append(
                     RowError(

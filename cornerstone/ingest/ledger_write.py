@@ -66,7 +66,7 @@ class Display:
     def __call__(self, name: str, value: Any) -> str | None:
         if value is None or value == "":
             return None
-        return self.rules[name](value)  # type: ignore[no-any-return]
+        return self.rules[name](value)
 
     def change(self, name: str, before: Any, after: Any) -> Change | None:
         """One field's audit entry, or None when both values read the same."""
@@ -136,7 +136,7 @@ class AuditWriter:
 
     def __init__(self, actor: User | None, now: dt.datetime) -> None:
         meta = AuditEvent._meta
-        columns = [meta.get_field(name).column for name in self.COLUMNS]  # type: ignore[union-attr]
+        columns = [str(meta.get_field(name).column) for name in self.COLUMNS]  # type: ignore[union-attr]
         placeholders = ["%s"] * (len(columns) - 1) + [_json_placeholder()]
         # Only names from the model's meta, quoted, go into the statements' text.
         table, names = _quoted(meta.db_table), ", ".join(map(_quoted, columns))
