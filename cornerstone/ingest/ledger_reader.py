@@ -289,7 +289,14 @@ class RowReader:
         # The region first: zones and departments are named within it.
         ordered = sorted(columns, key=lambda c: c.spec.kind != "region")
         self.columns = [
-            (c.index, c.header, c.spec.key, SPLIT_KEYS.get(c.spec.key), _converter(c, refs))
+            (
+                c.index,
+                c.header,
+                c.spec.key,
+                SPLIT_KEYS.get(c.spec.key),
+                _converter(c, refs),
+                c.spec.kind == "text",
+            )
             for c in ordered
             if c.spec.key in EDITABLE_FIELDS or c.spec.key in SPLIT_KEYS
         ]
@@ -299,10 +306,20 @@ class RowReader:
         data: dict[str, Any] = {}
         errors: list[RowError] = []
         width = len(cells)
-        for index, header, key, split, convert in self.columns:
+        region = None
+        for index, header, key, split, convert, text in self.columns:
             raw = cells[index] if index < width else ""
+            if raw.__class__ is str:
+                # The commonest cells, taken here without a call: text, and empty cells
+                # (which every kind reads as no value).
+                if text:
+                    if kept := raw.strip():  # type: ignore[attr-defined]
+                        data[key] = kept
+                    continue
+                if not raw:
+                    continue
             try:
-                value = convert(raw, data.get("region"))
+                value = convert(raw, region)
             except CellError as exc:
                 errors.append(RowError(number, header, text_normalize(raw), exc.message))
                 continue
@@ -312,6 +329,8 @@ class RowReader:
                 data.update(zip(split, value, strict=True))
             else:
                 data[key] = value
+                if key == "region":
+                    region = value
         return data, errors
 
 
