@@ -4,6 +4,7 @@ briefing lists it among the yellow projects."""
 
 import datetime as dt
 import io
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -118,7 +119,7 @@ def test_a_report_returned_resubmitted_and_accepted_changes_the_light_and_the_br
     expect(page.get_by_test_id("briefing-summary")).to_contain_text("完成投资")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载Word版").click()
-    document = Document(io.BytesIO(open(download.value.path(), "rb").read()))
+    document = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = "\n".join(
         [p.text for p in document.paragraphs]
         + [cell.text for table in document.tables for row in table.rows for cell in row.cells]
