@@ -130,6 +130,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = env.integer("CORNERSTONE_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_MB = env.integer("CORNERSTONE_IMPORT_MAX_MB", 50)
 
+# Briefing PDFs embed a subset of Noto Serif CJK from here (Debian's fonts-noto-cjk).
+CORNERSTONE_CJK_FONT_DIR = Path(
+    env.string("CORNERSTONE_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto")
+)
+
 # Long work (imports) runs as a task: "database" queues it for `manage.py db_worker`
 # (bin/demo starts one); "immediate" runs it inside the request, for tests and scripts.
 _TASKS_BACKENDS = {
