@@ -1,4 +1,4 @@
-"""Writes to progress reports: fill in, submit, return, accept, attach files.
+"""Writes to progress reports: fill in, submit, return, accept (attachments: attachment_services).
 
 Who: the project's owner account(s) or an admin whose scope covers the project fill in
 and submit; only such an admin reviews. Leaders and departments read only.
@@ -31,7 +31,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Sum
 from django.urls import reverse
@@ -49,14 +48,12 @@ from cornerstone.core.notifications import notification_send
 from cornerstone.core.validation import full_clean_or_raise, values_apply
 from cornerstone.geo.codes import ancestors_of
 from cornerstone.geo.models import Department
-from cornerstone.problems.choices import ProblemCategory
 from cornerstone.problems.services import problem_raise
-from cornerstone.progress import filetypes, periods
+from cornerstone.progress import periods
 from cornerstone.progress.choices import CycleStatus, ReportStatus
 from cornerstone.progress.models import (
     InvestmentActual,
     ProgressReport,
-    ReportAttachment,
     ReportProblem,
     ReportTransition,
 )
@@ -519,72 +516,3 @@ def report_accept(
         url=_report_url(report),
     )
     return report
-
-
-@transaction.atomic
-def attachment_add(
-    *,
-    report: ProgressReport,
-    name: str,
-    content: bytes,
-    actor: User,
-    source: AuditSource = AuditSource.PAGE,
-) -> ReportAttachment:
-    """Attach a photo or document, its type judged by content and its size limited."""
-    report = _locked(report)
-    _require_fill(actor, report)
-    name = (name or "").strip().replace("/", "_").replace("\\", "_")[-200:] or "file"
-    message = filetypes.upload_error(name=name, size=len(content), content=content)
-    if message:
-        raise ValidationError({"file": [message]})
-    found = filetypes.sniff(content)
-    assert found is not None
-    attachment = ReportAttachment(
-        report=report,
-        kind=found.kind,
-        original_name=name,
-        content_type=found.content_type,
-        size=len(content),
-        uploaded_by=actor,
-    )
-    # The stored name is ours; the person's file name is kept in original_name.
-    attachment.file.save(
-        f"{timezone.now():%Y%m%d%H%M%S%f}.{found.extension}", ContentFile(content), save=False
-    )
-    attachment.save()
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.CREATE,
-        obj=attachment,
-        summary=_("上传附件：%s") % name,
-        project_id=report.project_id,
-    )
-    return attachment
-
-
-@transaction.atomic
-def attachment_delete(
-    *, attachment: ReportAttachment, actor: User, source: AuditSource = AuditSource.PAGE
-) -> None:
-    """Remove an attachment of a report still being filled in."""
-    report = _locked(attachment.report)
-    _require_fill(actor, report)
-    name = attachment.original_name
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.DELETE,
-        obj=attachment,
-        summary=_("删除附件：%s") % name,
-        project_id=report.project_id,
-    )
-    stored = attachment.file.name
-    storage = attachment.file.storage
-    attachment.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
-
-
-def problem_categories() -> list[tuple[str, str]]:
-    """The problem categories a report's rows may name."""
-    return [(value, str(label)) for value, label in ProblemCategory.choices]

@@ -24,7 +24,7 @@ from cornerstone.accounts.scope import can_edit_projects, can_edit_region
 from cornerstone.geo.codes import ancestors_of
 from cornerstone.geo.models import Department
 from cornerstone.geo.queries import regions_visible
-from cornerstone.progress import queries, report_services, services
+from cornerstone.progress import attachment_services, queries, report_services, services
 from cornerstone.progress.filters import CycleReportFilter
 from cornerstone.progress.forms import (
     AttachmentForm,
@@ -370,7 +370,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     content = upload.read(MAX_BYTES + 1)
     try:
-        report_services.attachment_add(
+        attachment_services.attachment_add(
             report=report,
             name=upload.name or "",
             content=content,
@@ -392,7 +392,7 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     if attachment is None:
         raise Http404
     try:
-        report_services.attachment_delete(attachment=attachment, actor=_user(request))
+        attachment_services.attachment_delete(attachment=attachment, actor=_user(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
