@@ -421,7 +421,8 @@ class _CreateChanges:
 
     def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
         changes = {}
-        fixed, repeated, cache, change = self.fixed, self.repeated, self.cache, self.display.change
+        fixed, repeated, cache = self.fixed, self.repeated, self.cache
+        display, labels = self.display, self.display.labels
         for name in AUDITED_FIELDS:
             if name not in data:
                 entry = fixed[name]
@@ -429,9 +430,14 @@ class _CreateChanges:
                 key = (name, data[name])
                 entry = cache.get(key)
                 if entry is None:
-                    entry = cache[key] = change(name, None, data[name])
+                    entry = cache[key] = display.change(name, None, data[name])
             else:
-                entry = change(name, None, data[name])
+                shown = display(name, data[name])
+                entry = (
+                    None
+                    if shown is None
+                    else {"label": labels[name], "before": None, "after": shown}
+                )
             if entry is not None:
                 changes[name] = entry
         return changes
