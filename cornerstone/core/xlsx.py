@@ -13,11 +13,17 @@ formula by editing the cell (F2, Enter), because Excel parses what is typed. So 
 that begins like a formula (``= + - @``, tab or carriage return) is also given the
 ``quotePrefix`` cell style, the xlsx form of Excel's own leading apostrophe: the value
 stays unchanged and the cell stays text when edited.
+
+**Large tables** (``xlsx_table_write``: the ledger's 100,000 rows) are written by
+rustpy-xlsxwriter, a writer in Rust, a whole row at a time with each column's format set
+once; its strings are inline string cells too, and every text column carries
+``quotePrefix``. Without it installed they are written by XlsxWriter, as above.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +33,8 @@ from typing import Any, BinaryIO
 import xlsxwriter
 
 from cornerstone.core.money import CENT
+
+logger = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet reads as the start of a formula (or of a DDE call) when typed.
@@ -195,13 +203,18 @@ def xlsx_table_write(
     the style is per column here, as the writer takes formats per column, not per cell).
     The values must be what the kind says (money and numbers as floats or ints).
     """
-    import rustpy_xlsxwriter
-
     iterator = iter(rows)
     first = next(iterator, None)
+    try:
+        import rustpy_xlsxwriter
+    except ImportError:  # the package pinned in requirements is missing: slower, same file
+        logger.warning("rustpy-xlsxwriter is not installed: writing %r with XlsxWriter", sheet)
+        rest: Iterable[Sequence[Any]] = [] if first is None else chain([first], iterator)
+        _xlsxwriter_table_write(out, sheet=sheet, columns=columns, rows=rest, freeze=freeze)
+        return
     if first is None:
         # rustpy-xlsxwriter takes the header from the first row: no rows, no header.
-        _header_only_write(out, sheet=sheet, columns=columns, freeze=freeze)
+        _xlsxwriter_table_write(out, sheet=sheet, columns=columns, rows=[], freeze=freeze)
         return
     headers = [c.header for c in columns]
     kinds = {
@@ -224,15 +237,34 @@ def xlsx_table_write(
     )
 
 
-def _header_only_write(
-    out: BinaryIO, *, sheet: str, columns: list[TableColumn], freeze: tuple[int, int]
+def _xlsxwriter_table_write(
+    out: BinaryIO,
+    *,
+    sheet: str,
+    columns: list[TableColumn],
+    rows: Iterable[Sequence[Any]],
+    freeze: tuple[int, int],
 ) -> None:
-    """An empty table: its header row alone, with the same widths and filter."""
-    book = xlsx_book(out)
+    """The same table written by XlsxWriter, cell by cell (an empty table, or no Rust
+    writer installed): the same formats, frozen panes and filter."""
+    book = xlsx_book(out, constant_memory=True)
     target = XlsxSheet(book, sheet, {})
     for col, column in enumerate(columns):
         target.text(0, col, column.header, HEADER)
     target.widths(c.width for c in columns)
     target.sheet.freeze_panes(*freeze)
-    target.sheet.autofilter(0, 0, 0, len(columns) - 1)
+    kinds = [c.kind for c in columns]
+    money, number = target.format(MONEY, CELL), target.format(CELL)
+    last = 0
+    for last, row in enumerate(rows, start=1):
+        for col, (kind, value) in enumerate(zip(kinds, row, strict=True)):
+            if kind == "text":
+                target.text(last, col, value, CELL)
+            elif kind == "date":
+                target.date(last, col, value, CELL)
+            elif value is None:
+                target.sheet.write_blank(last, col, None, money if kind == "money" else number)
+            else:
+                target.sheet.write_number(last, col, value, money if kind == "money" else number)
+    target.sheet.autofilter(0, 0, max(last, 1), len(columns) - 1)
     book.close()

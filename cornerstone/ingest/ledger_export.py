@@ -73,6 +73,10 @@ def _names() -> dict[str, dict[Any, str]]:
     }
 
 
+def _choice_cell(labels: dict[Any, str], value: Any) -> Any:
+    return labels.get(value, value) if value else None
+
+
 def _converters() -> list[tuple[int, Callable[[Any], Any]]]:
     """(position, conversion) for every column whose stored value is not its cell."""
     names = _names()
@@ -84,8 +88,9 @@ def _converters() -> list[tuple[int, Callable[[Any], Any]]]:
         if isinstance(field, models.ForeignKey):
             converted.append((index, names[key].get))
         elif getattr(field, "choices", None):
-            labels = _choice_labels(key, get_language())
-            converted.append((index, lambda v, labels=labels: labels.get(v, v) if v else None))
+            converted.append(
+                (index, functools.partial(_choice_cell, _choice_labels(key, get_language())))
+            )
         elif isinstance(field, models.BooleanField):
             converted.append((index, lambda v: yes if v else no))
         elif isinstance(field, models.DecimalField):

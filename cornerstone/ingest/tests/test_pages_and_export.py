@@ -174,3 +174,21 @@ def shared_strings(content: bytes) -> str:
         return (
             archive.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in names else ""
         )
+
+
+def test_without_the_rust_writer_the_export_is_the_same_table(client, cast, ledger, monkeypatch):
+    import sys
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(cast.taiyuan_admin)
+    fast = exported(client)
+    monkeypatch.setitem(sys.modules, "rustpy_xlsxwriter", None)  # import fails
+    slow = exported(client)
+
+    def table(content):
+        return CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+
+    assert table(slow) == table(fast) and len(table(slow)) == 3
+    xml = sheet_xml(slow)
+    assert "<autoFilter" in xml and 'state="frozen"' in xml and "<f>" not in xml
