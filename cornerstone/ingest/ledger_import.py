@@ -46,6 +46,7 @@ from cornerstone.ingest.ledger_rules import CLEAN_FIELDS, cross_valid, fields_va
 from cornerstone.ingest.ledger_write import (
     AuditWriter,
     Display,
+    json_text,
     project_ids,
     projects_insert,
     projects_update,
@@ -407,40 +408,45 @@ def _conflicts_check(updates: list[PlannedRow]) -> None:
 
 
 class _CreateChanges:
-    """A new project's audit entries, as ``diff`` of an empty and a full snapshot gives."""
+    """A new project's audit entries, as ``diff`` of an empty and a full snapshot gives,
+    written straight as the JSON text ``ledger_write`` stores (100,000 new projects make
+    4 million entries: no dict and no encoder pass for each)."""
 
     def __init__(self, stage: Stage, refs: References) -> None:
         self.display = display = Display(refs)
         defaults = {**CREATE_DEFAULTS, "stage": stage.pk}
-        self.fixed = {
-            name: display.change(name, None, defaults.get(name)) for name in AUDITED_FIELDS
+        # Each field's entry up to its value: "name":{"label":"…","before":null,"after":
+        self.heads = {
+            name: f'{json_text(name)}:{{"label":{json_text(display.labels[name])},'
+            f'"before":null,"after":'
+            for name in AUDITED_FIELDS
         }
+        self.fixed = {name: self._entry(name, defaults.get(name)) for name in AUDITED_FIELDS}
         # Related rows and choices repeat row after row: their entries are made once.
         self.repeated = {n for n in AUDITED_FIELDS if n in RELATIONS or FIELDS[n].choices}
-        self.cache: dict[tuple[str, Any], Any] = {}
+        self.cache: dict[tuple[str, Any], str | None] = {}
 
-    def __call__(self, data: dict[str, Any]) -> dict[str, Any]:
-        changes = {}
-        fixed, repeated, cache = self.fixed, self.repeated, self.cache
-        display, labels = self.display, self.display.labels
+    def _entry(self, name: str, value: Any) -> str | None:
+        shown = self.display(name, value)
+        return None if shown is None else f"{self.heads[name]}{json_text(shown)}}}"
+
+    def __call__(self, data: dict[str, Any]) -> str:
+        parts = []
+        fixed, repeated, cache, entry_of = self.fixed, self.repeated, self.cache, self._entry
         for name in AUDITED_FIELDS:
             if name not in data:
                 entry = fixed[name]
             elif name in repeated:
                 key = (name, data[name])
-                entry = cache.get(key)
-                if entry is None:
-                    entry = cache[key] = display.change(name, None, data[name])
+                if key in cache:
+                    entry = cache[key]
+                else:
+                    entry = cache[key] = entry_of(name, data[name])
             else:
-                shown = display(name, data[name])
-                entry = (
-                    None
-                    if shown is None
-                    else {"label": labels[name], "before": None, "after": shown}
-                )
+                entry = entry_of(name, data[name])
             if entry is not None:
-                changes[name] = entry
-        return changes
+                parts.append(entry)
+        return "{" + ",".join(parts) + "}"
 
 
 @transaction.atomic
