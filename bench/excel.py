@@ -17,6 +17,8 @@ its own in a process of its own):
   all-or-nothing write) into an empty ledger, into the ledger that already holds the N
   projects (every row unchanged), and into that ledger with one project in ten edited
   since the export (those rows update);
+* the database's own share: the same project rows inserted with a raw executemany
+  (2,000 rows a statement, one transaction) into the empty ledger (``raw_insert``);
 * the same import done with django-import-export (a ``ModelResource`` with the same
   columns, ``full_clean`` on every instance, in one transaction), on a slice of the
   workbook when N is large, compared per row;
