@@ -135,8 +135,9 @@ CORNERSTONE_CJK_FONT_DIR = Path(
     env.string("CORNERSTONE_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto")
 )
 
-# Long work (imports) runs as a task: "database" queues it for `manage.py db_worker`
-# (bin/demo starts one); "immediate" runs it inside the request, for tests and scripts.
+# Long work (imports, briefings, recomputing lights) runs as a task: "database" queues it
+# for `manage.py db_worker` (bin/demo starts one); "immediate" runs it inside the request,
+# for tests and scripts.
 _TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
