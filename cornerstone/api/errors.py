@@ -20,6 +20,8 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+from cornerstone.core.validation import StaleVersion
+
 # Where ninja found a value; the first part of a pydantic error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 # Name of the body parameter in every write endpoint; stripped from error locations.
@@ -143,6 +145,11 @@ def install(api: NinjaAPI) -> None:
         errors = django_errors(exc)
         return respond(request, 400, error_body(_summary(errors), errors))
 
+    def on_stale(request: HttpRequest, exc: StaleVersion) -> HttpResponse:
+        # Optimistic locking: a conflict with someone else's save, not a bad request.
+        errors = django_errors(exc)
+        return respond(request, 409, error_body(_summary(errors), errors))
+
     def on_schema_validation(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
         errors = [
             field_error(_field_from_loc(e.get("loc", ())), schema_message(e)) for e in exc.errors
@@ -162,6 +169,7 @@ def install(api: NinjaAPI) -> None:
         return respond(request, exc.status_code, error_body(message))
 
     handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (StaleVersion, on_stale),
         (DjangoValidationError, on_django_validation),
         (SchemaValidationError, on_schema_validation),
         (ObjectDoesNotExist, on_missing),

@@ -2,8 +2,8 @@
 as the pages.
 
 A problem or order outside the caller's scope is a 404; a step the caller may not take
-is a 403; a step the problem's status does not allow, a stale version, a past deadline
-or a department outside the project's region chain is a 400 naming the field. Every
+is a 403; a stale version is a 409; a step the problem's status does not allow, a past
+deadline or a department outside the project's region chain is a 400 naming the field. Every
 write is audited with source "api".
 """
 
@@ -23,7 +23,7 @@ from pydantic import ConfigDict
 from cornerstone.alerts.models import ProjectLight
 from cornerstone.api.auth import actor
 from cornerstone.api.projects import page_slice
-from cornerstone.api.schemas import ERRORS, NamedRef, Paging, ProjectRef
+from cornerstone.api.schemas import ERRORS, VERSIONED_WRITE_ERRORS, NamedRef, Paging, ProjectRef
 from cornerstone.core.choices import AuditSource
 from cornerstone.geo.models import Department
 from cornerstone.geo.queries import departments_visible
@@ -350,7 +350,7 @@ def problem_raise(
 
 @router.post(
     "/problems/{problem_id}/transition",
-    response={200: ProblemOut, **ERRORS},
+    response={200: ProblemOut, **VERSIONED_WRITE_ERRORS},
     url_name="problem-transition",
     summary="办理问题（开始、办结、销号、重新打开、备注、改派）",
 )

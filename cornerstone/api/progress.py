@@ -12,15 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from cornerstone.api.auth import actor
-from cornerstone.api.errors import error_body
 from cornerstone.api.projects import page_slice
-from cornerstone.api.schemas import ERRORS, ErrorOut, Paging
+from cornerstone.api.schemas import ERRORS, VERSIONED_WRITE_ERRORS, Paging
 from cornerstone.core.choices import AuditSource
 from cornerstone.geo.queries import regions_visible
 from cornerstone.progress import queries
@@ -31,7 +30,6 @@ from cornerstone.progress.models import ProgressReport, ReportingCycle
 from cornerstone.projects.queries import project_get
 
 router = Router(tags=["进度填报"])
-WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 CENTS = Decimal("0.01")
 
 
@@ -264,13 +262,6 @@ def _report_out(user: Any, pk: int) -> dict[str, Any]:
     return out
 
 
-def _stale(request: HttpRequest, exc: rs.StaleVersion) -> HttpResponse:
-    from cornerstone.api.urls import api
-
-    body = error_body(str(exc), [{"field": "version", "message": str(exc)}])
-    return api.create_response(request, body, status=409)
-
-
 # ---------------------------------------------------------------- cycles
 
 
@@ -348,7 +339,7 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
 
 @router.put(
     "/progress/reports/{report_id}",
-    response={200: ReportOut, **WRITE_ERRORS},
+    response={200: ReportOut, **VERSIONED_WRITE_ERRORS},
     url_name="progress-report-save",
     summary="填报或修改进度报告（草稿或已退回；带版本号）",
 )
@@ -366,17 +357,14 @@ def report_save(request: HttpRequest, report_id: int, payload: ReportIn) -> Any:
             for p in payload.problems
         ]
     )
-    try:
-        rs.report_save(
-            report=report,
-            data=data,
-            version=payload.version,
-            actor=user,
-            problems=problems,
-            source=AuditSource.API,
-        )
-    except rs.StaleVersion as exc:
-        return _stale(request, exc)
+    rs.report_save(
+        report=report,
+        data=data,
+        version=payload.version,
+        actor=user,
+        problems=problems,
+        source=AuditSource.API,
+    )
     return _report_out(user, report_id)
 
 
@@ -390,7 +378,7 @@ _NULLABLE = {
 
 @router.post(
     "/progress/reports/{report_id}/submit",
-    response={200: ReportOut, **WRITE_ERRORS},
+    response={200: ReportOut, **VERSIONED_WRITE_ERRORS},
     url_name="progress-report-submit",
     summary="提交进度报告",
 )
@@ -398,16 +386,13 @@ def report_submit(request: HttpRequest, report_id: int, payload: VersionIn) -> A
     """Submit for review; the problems listed become problems of the project."""
     user = actor(request)
     report = queries.report_get(actor=user, pk=report_id)
-    try:
-        rs.report_submit(report=report, actor=user, version=payload.version, source=AuditSource.API)
-    except rs.StaleVersion as exc:
-        return _stale(request, exc)
+    rs.report_submit(report=report, actor=user, version=payload.version, source=AuditSource.API)
     return _report_out(user, report_id)
 
 
 @router.post(
     "/progress/reports/{report_id}/return",
-    response={200: ReportOut, **WRITE_ERRORS},
+    response={200: ReportOut, **VERSIONED_WRITE_ERRORS},
     url_name="progress-report-return",
     summary="退回进度报告（须填写意见）",
 )
@@ -415,22 +400,19 @@ def report_return(request: HttpRequest, report_id: int, payload: ReviewIn) -> An
     """Send a submitted report back to its owner with a comment."""
     user = actor(request)
     report = queries.report_get(actor=user, pk=report_id)
-    try:
-        rs.report_return(
-            report=report,
-            comment=payload.comment,
-            actor=user,
-            version=payload.version,
-            source=AuditSource.API,
-        )
-    except rs.StaleVersion as exc:
-        return _stale(request, exc)
+    rs.report_return(
+        report=report,
+        comment=payload.comment,
+        actor=user,
+        version=payload.version,
+        source=AuditSource.API,
+    )
     return _report_out(user, report_id)
 
 
 @router.post(
     "/progress/reports/{report_id}/accept",
-    response={200: ReportOut, **WRITE_ERRORS},
+    response={200: ReportOut, **VERSIONED_WRITE_ERRORS},
     url_name="progress-report-accept",
     summary="审核通过进度报告",
 )
@@ -438,16 +420,13 @@ def report_accept(request: HttpRequest, report_id: int, payload: ReviewIn) -> An
     """Accept a submitted report: its amount is counted in the month's completed investment."""
     user = actor(request)
     report = queries.report_get(actor=user, pk=report_id)
-    try:
-        rs.report_accept(
-            report=report,
-            comment=payload.comment,
-            actor=user,
-            version=payload.version,
-            source=AuditSource.API,
-        )
-    except rs.StaleVersion as exc:
-        return _stale(request, exc)
+    rs.report_accept(
+        report=report,
+        comment=payload.comment,
+        actor=user,
+        version=payload.version,
+        source=AuditSource.API,
+    )
     return _report_out(user, report_id)
 
 

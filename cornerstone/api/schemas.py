@@ -29,6 +29,8 @@ class ErrorOut(Schema):
 
 
 ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+# Writes that name the version they read: someone else's save in between is a 409.
+VERSIONED_WRITE_ERRORS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 
 # ---------------------------------------------------------------- paging
 

@@ -50,6 +50,13 @@ def values_apply(
     return errors
 
 
+class StaleVersion(ValidationError):
+    """The row changed since the caller read it, so their write is refused (HTTP 409)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"version": [message]})
+
+
 def full_clean_or_raise(instance: models.Model, errors: dict[str, list[str]]) -> None:
     """Validate the instance and raise every problem at once, the unusable values included."""
     try:

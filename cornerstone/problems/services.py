@@ -21,7 +21,7 @@ from cornerstone.accounts.scope import can_edit_region
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.notifications import notification_send
-from cornerstone.core.validation import full_clean_or_raise, values_apply
+from cornerstone.core.validation import StaleVersion, full_clean_or_raise, values_apply
 from cornerstone.geo.codes import ancestors_of
 from cornerstone.geo.models import Department, Region
 from cornerstone.problems import workflow
@@ -151,11 +151,8 @@ def _locked(problem: Problem, version: int | None) -> Problem:
     """The problem re-read under a lock; a stale version is refused."""
     current = Problem.objects.select_for_update().select_related("project").get(pk=problem.pk)
     if version is not None and int(version) != current.version:
-        raise ValidationError(
-            {
-                "version": _("该问题已被他人更新（当前为第%d版），请刷新页面后重试。")
-                % current.version
-            }
+        raise StaleVersion(
+            _("该问题已被他人更新（当前为第%d版），请刷新页面后重试。") % current.version
         )
     return current
 

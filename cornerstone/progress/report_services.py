@@ -45,7 +45,7 @@ from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.money import format_wan, parse_wan
 from cornerstone.core.notifications import notification_send
-from cornerstone.core.validation import full_clean_or_raise, values_apply
+from cornerstone.core.validation import StaleVersion, full_clean_or_raise, values_apply
 from cornerstone.geo.codes import ancestors_of
 from cornerstone.geo.models import Department
 from cornerstone.problems.services import problem_raise
@@ -74,16 +74,6 @@ REPORT_FIELDS = [
 NULLABLE = {"investment_this_period", "percent_complete", "workforce_expected", "workforce_on_site"}
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MAX_PROBLEMS = 20
-
-
-class StaleVersion(Exception):
-    """The report changed since the caller read it; their save is refused."""
-
-    def __init__(self, current: int) -> None:
-        self.current = current
-        super().__init__(
-            _("该报告已被他人修改（当前版本 %d），您的修改未保存。请刷新后重新填写。") % current
-        )
 
 
 @dataclass(frozen=True)
@@ -150,7 +140,10 @@ def _check_version(report: ProgressReport, version: Any) -> None:
     except (TypeError, ValueError):
         raise ValidationError({"version": [_("请提供报告的版本号。")]}) from None
     if given != report.version:
-        raise StaleVersion(report.version)
+        raise StaleVersion(
+            _("该报告已被他人修改（当前版本 %d），您的修改未保存。请刷新后重新填写。")
+            % report.version
+        )
 
 
 # ---------------------------------------------------------------- amounts

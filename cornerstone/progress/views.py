@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region
+from cornerstone.core.validation import StaleVersion
 from cornerstone.geo.codes import ancestors_of
 from cornerstone.geo.models import Department
 from cornerstone.geo.queries import regions_visible
@@ -269,9 +270,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if action == "submit":
                 report = report_services.report_submit(report=report, actor=user)
-        except report_services.StaleVersion as exc:
+        except StaleVersion as exc:
             form.is_valid()
-            form.add_error(None, str(exc))
+            form.add_error(None, " ".join(exc.messages))
         except ValidationError as exc:
             form.is_valid()
             errors_to_form(form, exc)
@@ -323,9 +324,8 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         report_services.report_submit(
             report=report, actor=_user(request), version=request.POST.get("version")
         )
-    except (ValidationError, report_services.StaleVersion) as exc:
-        text = str(exc) if isinstance(exc, report_services.StaleVersion) else " ".join(exc.messages)
-        messages.error(request, text)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("报告已提交审核。"))
     return redirect("progress:report", pk=report.pk)
@@ -349,9 +349,7 @@ def report_review(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
                 report=report, actor=_user(request), comment=comment, version=version
             )
             messages.success(request, _("报告已退回。"))
-    except report_services.StaleVersion as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
+    except ValidationError as exc:  # a stale version included
         messages.error(request, " ".join(exc.messages))
     return redirect("progress:report", pk=report.pk)
 

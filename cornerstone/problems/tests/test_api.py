@@ -86,7 +86,7 @@ def test_transitions(api_as, cast, problem):
     assert body["status"] == "in_progress" and body["available_actions"] == ["resolve", "comment"]
     body = assert_error(dept.post(url, {"action": "resolve", "version": 2}), 400, "comment")
     body = assert_error(
-        dept.post(url, {"action": "resolve", "comment": "办了", "version": 1}), 400, "version"
+        dept.post(url, {"action": "resolve", "comment": "办了", "version": 1}), 409, "version"
     )
     assert_error(dept.post(url, {"action": "verify", "version": 2}), 403)
     body = assert_error(
