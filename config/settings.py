@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cornerstone.problems",
     "cornerstone.alerts",
     "cornerstone.dispatch",
+    "cornerstone.stats",
     "cornerstone.ingest",
     "django_tasks",
     "django_tasks_db",
