@@ -1,9 +1,9 @@
 """Reporting schedules, the cycles they open, the reports owners fill in, and actuals.
 
 A schedule says who reports how often (a region and optionally a tier and class); each
-opened cycle expects one report per in-scope project. An accepted report's amount lands
-in ``InvestmentActual``, the month-by-month completed investment that warnings and
-statistics read.
+opened cycle expects one report per in-scope project. An accepted report's amount and
+funds in place land in ``InvestmentActual``, the month-by-month completed investment (and
+funds) that warnings and statistics read.
 """
 
 from decimal import Decimal
@@ -24,6 +24,7 @@ from cornerstone.progress.choices import (
     SiteStatus,
 )
 from cornerstone.projects.choices import Category, Tier
+from cornerstone.projects.models import money_field
 
 
 def signed_money(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
@@ -124,6 +125,13 @@ class ProgressReport(models.Model):
     investment_year_to_date = signed_money(_("本年累计完成投资（万元）"), null=True, blank=True)
     investment_since_start = signed_money(_("自开工累计完成投资（万元）"), null=True, blank=True)
     correction_reason = models.CharField(_("调减原因"), max_length=500, blank=True)
+    # Funds that arrived this period (资金到位), by the ledger's four sources; null = not
+    # reported. Given parts must add up to the total (report_amounts fills a blank total).
+    funds_in_place = money_field(_("本期到位资金（万元）"), null=True, blank=True)
+    funds_central = money_field(_("其中：中央预算内资金（万元）"), null=True, blank=True)
+    funds_special_bonds = money_field(_("其中：专项债券（万元）"), null=True, blank=True)
+    funds_local = money_field(_("其中：地方财政资金（万元）"), null=True, blank=True)
+    funds_market = money_field(_("其中：市场化及自有资金（万元）"), null=True, blank=True)
     site_status = models.CharField(
         _("开工状态"), max_length=16, choices=SiteStatus.choices, blank=True
     )
@@ -172,6 +180,15 @@ class ProgressReport(models.Model):
         ordering = ["-cycle__period_start", "project_id"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "project"], name="report_one_per_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(funds_in_place__gte=0)
+                & models.Q(funds_central__gte=0)
+                & models.Q(funds_special_bonds__gte=0)
+                & models.Q(funds_local__gte=0)
+                & models.Q(funds_market__gte=0),
+                name="report_funds_not_negative",
+                violation_error_message=_("到位资金不能为负数。"),
+            ),
         ]
         indexes = [models.Index(fields=["project", "status"], name="report_project_status")]
 
@@ -285,6 +302,8 @@ class InvestmentActual(models.Model):
         _("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     amount = signed_money(_("完成投资（万元）"), default=Decimal(0))
+    # The accepted reports' funds in place of the month (资金到位), beside their amount.
+    funds_in_place = signed_money(_("到位资金（万元）"), default=Decimal(0))
 
     class Meta:
         verbose_name = _("月度完成投资")

@@ -1,4 +1,7 @@
-"""Writes to progress reports: fill in, submit, return, accept (attachments: attachment_services).
+"""Writes to progress reports: fill in, submit, return, accept.
+
+Attachments are in ``attachment_services``; reading the typed amounts (investment and
+funds in place, 万 / 亿 units, the funds' sources adding up) in ``report_amounts``.
 
 Who: the project's owner account(s) or an admin whose scope covers the project fill in
 and submit; only such an admin reviews. Leaders and departments read only.
@@ -9,9 +12,9 @@ Optimistic locking: every save names the ``version`` it read; the row is locked
 (``select_for_update``) and a stale version is refused with ``StaleVersion``, so the
 second of two people editing the same report at once never overwrites the first.
 
-Actuals: on acceptance the report's ``investment_this_period`` is added to the
-``InvestmentActual`` of the month containing the cycle's ``period_end`` (one upsert).
-Then, with Y and M that month:
+Actuals: on acceptance the report's ``investment_this_period`` and ``funds_in_place``
+are added to the ``InvestmentActual`` of the month containing the cycle's ``period_end``
+(one upsert). Then, with Y and M that month:
 
 - ``investment_year_to_date`` = the sum of the project's actuals of year Y, months 1..M;
 - ``investment_since_start`` = ``project.completed_before_year`` + that year-to-date sum.
@@ -27,12 +30,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +46,7 @@ from cornerstone.accounts.scope import can_edit_region
 from cornerstone.alerts.tasks import lights_recompute_enqueue
 from cornerstone.core.audit import audit_record, diff, snapshot
 from cornerstone.core.choices import AuditAction, AuditSource
-from cornerstone.core.money import format_wan, parse_wan
+from cornerstone.core.money import format_wan
 from cornerstone.core.notifications import notification_send
 from cornerstone.core.validation import StaleVersion, full_clean_or_raise, values_apply
 from cornerstone.geo.codes import ancestors_of
@@ -57,12 +60,14 @@ from cornerstone.progress.models import (
     ReportProblem,
     ReportTransition,
 )
+from cornerstone.progress.report_amounts import FUND_FIELDS, amount_read, funds_read, year_to_date
 from cornerstone.progress.services import region_admins
 from cornerstone.projects.models import Project
 
 REPORT_FIELDS = [
     "investment_this_period",
     "correction_reason",
+    *FUND_FIELDS,
     "site_status",
     "physical_progress",
     "percent_complete",
@@ -71,7 +76,13 @@ REPORT_FIELDS = [
     "next_period_plan",
     "coordination_needed",
 ]
-NULLABLE = {"investment_this_period", "percent_complete", "workforce_expected", "workforce_on_site"}
+NULLABLE = {
+    "investment_this_period",
+    *FUND_FIELDS,
+    "percent_complete",
+    "workforce_expected",
+    "workforce_on_site",
+}
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MAX_PROBLEMS = 20
 
@@ -144,58 +155,6 @@ def _check_version(report: ProgressReport, version: Any) -> None:
             _("该报告已被他人修改（当前版本 %d），您的修改未保存。请刷新后重新填写。")
             % report.version
         )
-
-
-# ---------------------------------------------------------------- amounts
-
-
-def year_to_date(project_id: int, year: int, month: int) -> Decimal:
-    """The project's accepted actuals of a year through a month."""
-    total = InvestmentActual.objects.filter(
-        project_id=project_id, year=year, month__lte=month
-    ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal(0)
-
-
-def _amount_read(
-    report: ProgressReport, raw: Any, reason: str, errors: dict[str, list[str]]
-) -> Any:
-    """The period amount as a Decimal (or the raw value, for the field's own message)."""
-    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-        return None
-    try:
-        exact = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        exact = None
-    if exact is not None and exact.is_finite() and exact != exact.quantize(Decimal("0.01")):
-        errors["investment_this_period"] = [_("本期完成投资最多保留两位小数。")]
-        return None
-    try:
-        amount = parse_wan(raw)
-    except ValueError:
-        errors["investment_this_period"] = [_("本期完成投资“%s”不是有效的金额。") % raw]
-        return None
-    if amount is None:
-        return None
-    project = report.project
-    if amount > project.total_investment:
-        errors["investment_this_period"] = [
-            _("本期完成投资%(amount)s超过项目总投资%(total)s，请核对单位（万元）。")
-            % {"amount": format_wan(amount), "total": format_wan(project.total_investment)}
-        ]
-    elif amount < 0:
-        if not reason.strip():
-            errors["correction_reason"] = [
-                _("本期完成投资为负数（调减以前期次），请填写调减原因。")
-            ]
-        year, month = periods.month_of(report.cycle.period_end)
-        so_far = year_to_date(project.pk, year, month)
-        if so_far + amount < 0:
-            errors["investment_this_period"] = [
-                _("调减%(amount)s超过本年已确认的累计完成投资%(done)s。")
-                % {"amount": format_wan(-amount), "done": format_wan(so_far)}
-            ]
-    return amount
 
 
 def _problems_read(
@@ -276,9 +235,10 @@ def report_save(
     errors: dict[str, list[str]] = {}
     if "investment_this_period" in values:
         reason = str(values.get("correction_reason", report.correction_reason) or "")
-        values["investment_this_period"] = _amount_read(
+        values["investment_this_period"] = amount_read(
             report, values["investment_this_period"], reason, errors
         )
+    values.update(funds_read(report, values, errors))
     errors.update(
         {k: v for k, v in values_apply(report, values, REPORT_FIELDS).items() if k not in errors}
     )
@@ -448,15 +408,17 @@ def report_return(
     return report
 
 
-def actual_add(*, project_id: int, day: dt.date, amount: Decimal) -> None:
-    """Add an amount to the project's actual of the month containing ``day`` (one upsert)."""
+def actual_add(
+    *, project_id: int, day: dt.date, amount: Decimal, funds: Decimal = Decimal(0)
+) -> None:
+    """Add an amount and funds in place to the actual of the month containing ``day``."""
     year, month = periods.month_of(day)
     updated = InvestmentActual.objects.filter(project_id=project_id, year=year, month=month).update(
-        amount=F("amount") + amount
+        amount=F("amount") + amount, funds_in_place=F("funds_in_place") + funds
     )
     if not updated:
         InvestmentActual.objects.create(
-            project_id=project_id, year=year, month=month, amount=amount
+            project_id=project_id, year=year, month=month, amount=amount, funds_in_place=funds
         )
 
 
@@ -469,7 +431,7 @@ def report_accept(
     version: Any = None,
     source: AuditSource = AuditSource.PAGE,
 ) -> ProgressReport:
-    """Accept a submitted report: its amount lands in the month's actual; lights recompute."""
+    """Accept a submitted report: amount and funds land in the month's actual; lights recompute."""
     report = _locked(report)
     _require_review(actor, report)
     if version is not None:
@@ -483,7 +445,12 @@ def report_accept(
         raise ValidationError(
             {"investment_this_period": [_("调减后本年累计完成投资将为负数，请退回业主核对。")]}
         )
-    actual_add(project_id=project.pk, day=report.cycle.period_end, amount=amount)
+    actual_add(
+        project_id=project.pk,
+        day=report.cycle.period_end,
+        amount=amount,
+        funds=report.funds_in_place or Decimal(0),
+    )
     report.investment_year_to_date = year_to_date(project.pk, year, month)
     report.investment_since_start = project.completed_before_year + report.investment_year_to_date
     _transition(report, ReportStatus.ACCEPTED, actor, comment)
