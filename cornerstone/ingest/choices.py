@@ -9,6 +9,7 @@ from cornerstone.projects.choices import BadgeChoices, colours
 class ImportKind(models.TextChoices):
     LEDGER = "ledger", _("项目台账")
     PLANS = "plans", _("投资计划")
+    REPORTS = "reports", _("进度报告")
 
 
 @colours(

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cornerstone.accounts.models import User
-from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.core.audit import audit_record
 from cornerstone.core.choices import AuditAction, AuditSource
+from cornerstone.ingest.access import can_import
 from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.models import ImportJob
 
@@ -44,8 +44,17 @@ def import_job_create(
     """
     from cornerstone.ingest.tasks import import_check
 
-    if not can_edit_projects(actor):
-        raise PermissionDenied(_("您没有导入台账的权限。"))
+    if kind not in ImportKind.values:
+        raise ValidationError(
+            {
+                "kind": [
+                    _("未知的导入类型“%(kind)s”（可选：%(allowed)s）。")
+                    % {"kind": kind, "allowed": "、".join(ImportKind.values)}
+                ]
+            }
+        )
+    if not can_import(actor, kind):
+        raise PermissionDenied(_("您没有导入%(kind)s的权限。") % {"kind": ImportKind(kind).label})
     size = upload.size or 0
     if size == 0:
         raise ValidationError({"file": [_("文件是空的。")]})
@@ -87,7 +96,7 @@ def import_job_commit(
     from cornerstone.ingest.tasks import import_commit
 
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.created_by_id != actor.pk:
+    if job.created_by_id != actor.pk or not can_import(actor, job.kind):
         raise PermissionDenied(_("只有上传人可以确认导入。"))
     if job.status != ImportStatus.CHECKED:
         raise ValidationError(

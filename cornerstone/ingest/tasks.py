@@ -15,6 +15,7 @@ from cornerstone.ingest.headers import HeaderError
 from cornerstone.ingest.ledger_import import ImportConflict, RowError, ledger_check, ledger_commit
 from cornerstone.ingest.models import ImportJob
 from cornerstone.ingest.plan_import import plan_run
+from cornerstone.ingest.report_import import ReportResult, report_run
 from cornerstone.ingest.workbook import Sheet, WorkbookError, WorkbookLimits, workbook_open
 
 # The job keeps this many errors for the page and the error workbook.
@@ -67,30 +68,40 @@ def _record(
     job.ignored_columns = ignored
 
 
+def _rows_kind(
+    job: ImportJob, sheet: Sheet, *, commit: bool, report: Callable[[int], None]
+) -> None:
+    """Plans and progress reports: every row through its app's service, all or nothing."""
+    run = report_run if job.kind == ImportKind.REPORTS else plan_run
+    result = run(
+        actor=job.created_by, sheet=sheet, commit=commit, batch=_batch(job), progress=report
+    )
+    _record(
+        job,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        errors=result.errors,
+        ignored=list(result.match.unmatched),
+    )
+    message = ""
+    if isinstance(result, ReportResult) and result.submitted and not result.errors:
+        message = (
+            _("其中提交审核%d份。") if commit else _("其中将提交审核%d份。")
+        ) % result.submitted
+    if result.errors:
+        status = ImportStatus.INVALID
+        message = _("数据已变化，重新校验发现错误，未导入。") if commit else ""
+    else:
+        status = ImportStatus.DONE if commit else ImportStatus.CHECKED
+    _finish(job, status, message)
+
+
 def _run_kind(job: ImportJob, sheet: Sheet, *, commit: bool, progress: Progress | None) -> None:
     """Check (and with ``commit``, import) a sheet of the job's kind; record the outcome."""
     report = _progress(job, progress)
-    if job.kind == ImportKind.PLANS:
-        plans = plan_run(
-            actor=job.created_by, sheet=sheet, commit=commit, batch=_batch(job), progress=report
-        )
-        _record(
-            job,
-            created=plans.created,
-            updated=plans.updated,
-            unchanged=plans.unchanged,
-            errors=plans.errors,
-            ignored=list(plans.match.unmatched),
-        )
-        done = commit and not plans.errors
-        _finish(
-            job,
-            ImportStatus.INVALID
-            if plans.errors
-            else ImportStatus.DONE
-            if done
-            else ImportStatus.CHECKED,
-        )
+    if job.kind in (ImportKind.PLANS, ImportKind.REPORTS):
+        _rows_kind(job, sheet, commit=commit, report=report)
         return
     result = ledger_check(actor=job.created_by, sheet=sheet, progress=report)
     _record(
