@@ -282,3 +282,13 @@ def reports_missing(*, project_ids: Iterable[int], today: dt.date) -> dict[int, 
         .order_by()
     )
     return {row["project_id"]: row["count"] for row in rows}
+
+
+def reports_to_fill(*, actor: User | AnonymousUser) -> QuerySet[ProgressReport]:
+    """Reports of open cycles still to fill in or resubmit, of the projects the actor sees."""
+    return report_rows(
+        reports_visible(actor=actor).filter(
+            cycle__status=CycleStatus.OPEN,
+            status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED),
+        )
+    ).order_by("cycle__deadline", "cycle_id", "project__region_id", "project_id")
