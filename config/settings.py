@@ -131,6 +131,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_ROWS = env.integer("CORNERSTONE_IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_MB = env.integer("CORNERSTONE_IMPORT_MAX_MB", 50)
 
+# Statistics. 达效率 has no single published definition: a project is due to reach its
+# designed capacity this many months after it went into production (changing it needs
+# `manage.py stats_rollups_rebuild`). The start rate's denominator differs by place:
+# "planned" (the year's planned new starts), "due" (those due by the month) or "all".
+STATS_CAPACITY_MONTHS = env.integer("CORNERSTONE_STATS_CAPACITY_MONTHS", 12)
+STATS_START_RATE_BASE = env.choice(
+    "CORNERSTONE_STATS_START_RATE_BASE", "planned", ("planned", "due", "all")
+)
+
 # Briefing PDFs embed a subset of Noto Serif CJK from here (Debian's fonts-noto-cjk).
 CORNERSTONE_CJK_FONT_DIR = Path(
     env.string("CORNERSTONE_CJK_FONT_DIR", "/usr/share/fonts/opentype/noto")
