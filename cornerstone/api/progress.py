@@ -27,6 +27,7 @@ from cornerstone.progress import report_services as rs
 from cornerstone.progress.choices import ReportStatus
 from cornerstone.progress.filters import CycleReportFilter
 from cornerstone.progress.models import ProgressReport, ReportingCycle
+from cornerstone.progress.report_amounts import FUND_FIELDS, FUND_PARTS
 from cornerstone.projects.queries import project_get
 
 router = Router(tags=["进度填报"])
@@ -82,6 +83,7 @@ class ReportRow(Schema):
     correction: bool = Field(description="是否为调减")
     investment_year_to_date: Decimal | None
     investment_since_start: Decimal | None
+    funds_in_place: Decimal | None = Field(description="本期到位资金（万元），未填报为 null")
     first_submitted_at: dt.datetime | None
     late: bool = Field(description="首次提交晚于截止日")
     missing: bool = Field(description="已过截止日仍未提交")
@@ -106,6 +108,10 @@ class TransitionOut(Schema):
 
 class ReportOut(ReportRow):
     correction_reason: str
+    funds_central: Decimal | None = Field(description="到位资金其中：中央预算内资金（万元）")
+    funds_special_bonds: Decimal | None = Field(description="到位资金其中：专项债券（万元）")
+    funds_local: Decimal | None = Field(description="到位资金其中：地方财政资金（万元）")
+    funds_market: Decimal | None = Field(description="到位资金其中：市场化及自有资金（万元）")
     site_status: str
     physical_progress: str
     percent_complete: Decimal | None
@@ -138,6 +144,15 @@ class ReportIn(Schema):
         None, description="本期完成投资（万元），可带“万”“亿”；负数为调减，须填调减原因"
     )
     correction_reason: str | None = None
+    funds_in_place: str | None = Field(
+        None,
+        description="本期到位资金（万元），可带“万”“亿”，不能为负数；"
+        "不填而给出来源时取来源之和，两者都给时必须相等",
+    )
+    funds_central: str | None = Field(None, description="其中：中央预算内资金（万元）")
+    funds_special_bonds: str | None = Field(None, description="其中：专项债券（万元）")
+    funds_local: str | None = Field(None, description="其中：地方财政资金（万元）")
+    funds_market: str | None = Field(None, description="其中：市场化及自有资金（万元）")
     site_status: str | None = None
     physical_progress: str | None = None
     percent_complete: Decimal | None = Field(None, description="0–100")
@@ -213,6 +228,7 @@ def _row(report: ProgressReport, today: dt.date) -> dict[str, Any]:
         "correction": amount is not None and amount < 0,
         "investment_year_to_date": _money(report.investment_year_to_date),
         "investment_since_start": _money(report.investment_since_start),
+        "funds_in_place": _money(report.funds_in_place),
         "first_submitted_at": first,
         "late": first is not None and timezone.localdate(first) > deadline,
         "missing": report.status == ReportStatus.DRAFT and deadline < today,
@@ -223,6 +239,7 @@ def _row(report: ProgressReport, today: dt.date) -> dict[str, Any]:
 def _report_out(user: Any, pk: int) -> dict[str, Any]:
     report = queries.report_get(actor=user, pk=pk)
     out = _row(report, timezone.localdate())
+    out.update({name: _money(getattr(report, name)) for name in FUND_PARTS})
     out.update(
         {
             name: getattr(report, name)
@@ -370,6 +387,7 @@ def report_save(request: HttpRequest, report_id: int, payload: ReportIn) -> Any:
 
 _NULLABLE = {
     "investment_this_period",
+    *FUND_FIELDS,
     "percent_complete",
     "workforce_expected",
     "workforce_on_site",

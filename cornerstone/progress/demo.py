@@ -5,6 +5,10 @@ take minutes), keeping the services' rules: an accepted report's amount is its m
 actual, year-to-date and since-start figures follow the rule of ``report_services``,
 nothing exceeds a project's total investment. Each project gets a steady pace against its
 monthly plan (most near the plan, some lagging), so that warnings have realistic lag.
+
+Funds in place are 80–115% of each reported amount, split over the sources in the shares
+of the project's funding mix; they come from a random stream of their own (derived from
+the seed), so adding them left every other demo figure as it was.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -31,6 +35,7 @@ from cornerstone.progress.models import (
     ReportTransition,
 )
 from cornerstone.progress.services import schedule_projects
+from cornerstone.projects.models import Project
 
 PROVINCE = "140000"
 SCHEDULE_NAME = "山西省重点项目月度调度"
@@ -45,6 +50,9 @@ PROGRESS_TEXT = [
     "主要设备已进场，正在安装调试",
     "室外配套工程施工中",
 ]
+# The report's sources of funds and the ledger's funding mix they follow, in step.
+SOURCES = ("funds_central", "funds_special_bonds", "funds_local", "funds_market")
+MIX = ("fund_central", "fund_special_bonds", "fund_local", "fund_market")
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:
@@ -63,20 +71,50 @@ def _plans(project_ids: list[int], year: int) -> dict[int, list[Decimal]]:
     return found
 
 
+def _funds_of(amount: Decimal, ceiling: Decimal, rng: random.Random) -> Decimal:
+    """Funds in place beside a completed amount: 80–115% of it, never above ``ceiling``."""
+    return min(_money(amount * Decimal(rng.randint(80, 115)) / 100), ceiling)
+
+
+def _funds_split(funds: Decimal, mix: tuple[Decimal, ...]) -> dict[str, Decimal | None]:
+    """Share funds over the sources as the funding mix does; the largest takes the rest."""
+    planned = sum(mix, Decimal(0))
+    if funds <= 0 or planned <= 0:
+        return dict.fromkeys(SOURCES)
+    largest = SOURCES[mix.index(max(mix))]
+    # Rounded down, so what is left for the largest source is never negative.
+    parts: dict[str, Decimal | None] = {
+        name: (funds * share / planned).quantize(CENT, rounding=ROUND_DOWN) if share > 0 else None
+        for name, share in zip(SOURCES, mix, strict=True)
+        if name != largest
+    }
+    parts[largest] = funds - sum((v for v in parts.values() if v is not None), Decimal(0))
+    return {name: parts.get(name) for name in SOURCES}
+
+
 def _previous_year_actuals(
-    projects: list[tuple[int, Decimal, Decimal]], year: int, rng: random.Random
+    projects: list[tuple[int, Decimal, Decimal]],
+    year: int,
+    rng: random.Random,
+    funds_rng: random.Random,
 ) -> list[InvestmentActual]:
     """Last year's months: about half of what was completed before this year, unevenly."""
     rows = []
     weights = [Decimal(w) for w in (3, 4, 8, 9, 10, 10, 10, 10, 10, 10, 9, 7)]
-    for project_id, __, before in projects:
+    for project_id, total, before in projects:
         if before <= 0:
             continue
         share = before * Decimal(rng.choice((40, 50, 60))) / 100
         amounts = [_money(share * w / sum(weights)) for w in weights]
         amounts[-1] += share.quantize(CENT) - sum(amounts)
         rows.extend(
-            InvestmentActual(project_id=project_id, year=year, month=m, amount=a)
+            InvestmentActual(
+                project_id=project_id,
+                year=year,
+                month=m,
+                amount=a,
+                funds_in_place=_funds_of(a, total, funds_rng),
+            )
             for m, a in enumerate(amounts, start=1)
             if a > 0
         )
@@ -94,6 +132,7 @@ def _current_status(rng: random.Random) -> str:
 def demo_progress_load(*, today: dt.date, seed: int = 2026) -> int:
     """The province's monthly schedule with this year's cycles; returns the reports written."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
+    funds_rng = random.Random(f"funds-{seed}")  # noqa: S311 - its own stream, see above
     admin = User.objects.filter(role=Role.ADMIN, region_id=PROVINCE).order_by("id").first()
     if admin is None or not Region.objects.filter(code=PROVINCE).exists():
         return 0
@@ -114,12 +153,16 @@ def demo_progress_load(*, today: dt.date, seed: int = 2026) -> int:
         )
     )
     ids = [p[0] for p in projects]
+    mixes = {
+        pk: tuple(v or Decimal(0) for v in mix)
+        for pk, *mix in Project.objects.filter(pk__in=ids).values_list("pk", *MIX)
+    }
     plans = _plans(ids, year)
     pace = {
         pk: rng.choices([p for p, __ in PACES], weights=[w for __, w in PACES])[0] for pk in ids
     }
     InvestmentActual.objects.bulk_create(
-        _previous_year_actuals(projects, year - 1, rng), batch_size=2000
+        _previous_year_actuals(projects, year - 1, rng, funds_rng), batch_size=2000
     )
 
     current = periods.period_containing(periods.MONTHLY, today)
@@ -168,6 +211,9 @@ def demo_progress_load(*, today: dt.date, seed: int = 2026) -> int:
                 10,
             )
             report.investment_this_period = amount
+            report.funds_in_place = _funds_of(amount, total, funds_rng)
+            for name, part in _funds_split(report.funds_in_place, mixes[project_id]).items():
+                setattr(report, name, part)
             report.site_status = SiteStatus.UNDER_WAY
             report.physical_progress = rng.choice(PROGRESS_TEXT).format(n=rng.randint(2, 18))
             report.percent_complete = Decimal(rng.randint(5, 95))
@@ -181,7 +227,13 @@ def demo_progress_load(*, today: dt.date, seed: int = 2026) -> int:
             if status == ReportStatus.ACCEPTED:
                 year_to_date[project_id] += amount
                 actuals.append(
-                    InvestmentActual(project_id=project_id, year=year, month=month, amount=amount)
+                    InvestmentActual(
+                        project_id=project_id,
+                        year=year,
+                        month=month,
+                        amount=amount,
+                        funds_in_place=report.funds_in_place,
+                    )
                 )
                 report.investment_year_to_date = year_to_date[project_id]
                 report.investment_since_start = before + year_to_date[project_id]

@@ -60,7 +60,7 @@ class ScheduleForm(forms.ModelForm):
 
 
 class ReportForm(forms.Form):
-    """The figures and text of a report; the amount stays text so the service reads 万/亿."""
+    """The figures and text of a report; amounts stay text so the service reads 万/亿."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     investment_this_period = forms.CharField(label=_("本期完成投资（万元）"), required=False)
@@ -70,6 +70,15 @@ class ReportForm(forms.Form):
         max_length=500,
         help_text=_("本期金额为负数（调减以前期次）时必填。"),
     )
+    funds_in_place = forms.CharField(
+        label=_("本期到位资金（万元）"),
+        required=False,
+        help_text=_("本期实际到位的资金；只填来源时自动合计。"),
+    )
+    funds_central = forms.CharField(label=_("中央预算内资金"), required=False)
+    funds_special_bonds = forms.CharField(label=_("专项债券"), required=False)
+    funds_local = forms.CharField(label=_("地方财政资金"), required=False)
+    funds_market = forms.CharField(label=_("市场化及自有资金"), required=False)
     site_status = forms.ChoiceField(
         label=_("开工状态"), required=False, choices=[("", "---------"), *SiteStatus.choices]
     )

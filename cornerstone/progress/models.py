@@ -26,6 +26,14 @@ from cornerstone.progress.choices import (
 from cornerstone.projects.choices import Category, Tier
 from cornerstone.projects.models import money_field
 
+# The sources of funds in place: the ledger's funding mix (Project.fund_*), short labels.
+FUND_SOURCES = {
+    "funds_central": _("中央预算内资金"),
+    "funds_special_bonds": _("专项债券"),
+    "funds_local": _("地方财政资金"),
+    "funds_market": _("市场化及自有资金"),
+}
+
 
 def signed_money(verbose_name: Any, **kwargs: Any) -> models.DecimalField:
     """An amount in 万元 that may be negative (a correction of an earlier period)."""
@@ -200,6 +208,15 @@ class ProgressReport(models.Model):
         """First submitted after the cycle's deadline."""
         first = self.first_submitted_at
         return first is not None and timezone.localdate(first) > self.cycle.deadline
+
+    @property
+    def funds_parts(self) -> list[tuple[str, Decimal]]:
+        """The funds sources given, as (short label, amount), in the ledger's order."""
+        return [
+            (str(label), value)
+            for name, label in FUND_SOURCES.items()
+            if (value := getattr(self, name)) is not None
+        ]
 
     @property
     def is_correction(self) -> bool:

@@ -19,17 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from cornerstone.core.money import format_wan, parse_wan
 from cornerstone.progress import periods
-from cornerstone.progress.models import InvestmentActual, ProgressReport
+from cornerstone.progress.models import FUND_SOURCES, InvestmentActual, ProgressReport
 
-FUND_PARTS = ("funds_central", "funds_special_bonds", "funds_local", "funds_market")
+FUND_PARTS = tuple(FUND_SOURCES)
 FUND_FIELDS = ("funds_in_place", *FUND_PARTS)
-FUND_LABELS = {
-    "funds_in_place": gettext_lazy("本期到位资金"),
-    "funds_central": gettext_lazy("中央预算内资金"),
-    "funds_special_bonds": gettext_lazy("专项债券"),
-    "funds_local": gettext_lazy("地方财政资金"),
-    "funds_market": gettext_lazy("市场化及自有资金"),
-}
+FUND_LABELS = {"funds_in_place": gettext_lazy("本期到位资金"), **FUND_SOURCES}
 CENT = Decimal("0.01")
 
 

@@ -113,3 +113,63 @@ def test_cycle_lists_filter_and_count(
     history = admin.get(f"/projects/{ledger.xiaodian.pk}/reports").json()
     assert [r["id"] for r in history["results"]] == [report.pk]
     assert_error(api_as(cast.hebei_admin).get(f"/projects/{ledger.xiaodian.pk}/reports"), 404)
+
+
+def test_funds_in_place_round_trip(api_as, cast, report, ledger):
+    owner = api_as(cast.owner)
+    body = owner.get(f"/progress/reports/{report.pk}").json()
+    assert (body["funds_in_place"], body["funds_central"]) == (None, None)
+    response = owner.put(
+        f"/progress/reports/{report.pk}",
+        {
+            "version": 1,
+            "investment_this_period": "1200",
+            "physical_progress": "主体封顶",
+            "funds_special_bonds": "0.08亿",
+            "funds_market": "500",
+        },
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["funds_in_place"], body["funds_special_bonds"], body["funds_market"]) == (
+        "1300.00",
+        "800.00",
+        "500.00",
+    )
+    assert (body["funds_central"], body["funds_local"]) == (None, None)
+    # Sent as null, a source is no longer reported; the total must still match the rest.
+    body = assert_error(
+        owner.put(f"/progress/reports/{report.pk}", {"version": 2, "funds_market": None}),
+        400,
+        "funds_in_place",
+    )
+    assert "不一致" in body["detail"]
+    response = owner.put(
+        f"/progress/reports/{report.pk}",
+        {"version": 2, "funds_in_place": "800", "funds_market": None},
+    )
+    assert response.json()["funds_in_place"] == "800.00"
+    owner.post(f"/progress/reports/{report.pk}/submit", {"version": 3})
+    api_as(cast.taiyuan_admin).post(f"/progress/reports/{report.pk}/accept", {})
+    assert InvestmentActual.objects.get(project=ledger.xiaodian).funds_in_place == 800
+    rows = api_as(cast.taiyuan_admin).get(f"/projects/{ledger.xiaodian.pk}/reports").json()
+    assert rows["results"][0]["funds_in_place"] == "800.00"
+
+
+def test_negative_funds_are_a_400_naming_the_field(api_as, cast, report):
+    body = assert_error(
+        api_as(cast.owner).put(
+            f"/progress/reports/{report.pk}", {"version": 1, "funds_local": "-10"}
+        ),
+        400,
+        "funds_local",
+    )
+    assert "地方财政资金不能为负数" in body["detail"]
+    assert ProgressReport.objects.get(pk=report.pk).version == 1
+    # Reading is not filling in: a leader in scope may not write funds either.
+    assert_error(
+        api_as(cast.taiyuan_leader).put(
+            f"/progress/reports/{report.pk}", {"version": 1, "funds_in_place": "10"}
+        ),
+        403,
+    )

@@ -229,3 +229,38 @@ def test_project_reports_page(client, cast, report, ledger):
         .status_code
         == 404
     )
+
+
+def test_report_form_round_trips_funds_in_place(client, cast, report):
+    client.force_login(cast.owner)
+    url = reverse("progress:report-edit", args=[report.pk])
+    form = {
+        "version": "1",
+        "investment_this_period": "300",
+        "physical_progress": "基础施工",
+        "funds_in_place": "500",
+        "funds_central": "100",
+        "funds_local": "",
+        "funds_market": "300",
+        "problems-TOTAL_FORMS": "0",
+        "problems-INITIAL_FORMS": "0",
+        "action": "save",
+    }
+    response = client.post(url, form)
+    body = response.content.decode()
+    assert response.status_code == 200 and "不一致" in body
+    assert 'name="funds_in_place" value="500"' in body  # the input is kept
+    response = client.post(url, {**form, "funds_market": "-1"})
+    assert "市场化及自有资金不能为负数" in response.content.decode()
+    assert ProgressReport.objects.get(pk=report.pk).version == 1
+    # A blank total is the sum of the sources.
+    assert client.post(url, {**form, "funds_in_place": ""}).status_code == 302
+    stored = ProgressReport.objects.get(pk=report.pk)
+    assert (stored.funds_in_place, stored.funds_central, stored.funds_market) == (400, 100, 300)
+    assert stored.funds_local is None
+    body = client.get(url).content.decode()
+    assert 'name="funds_in_place" value="400.00"' in body
+    assert 'name="funds_market" value="300.00"' in body
+    page = client.get(reverse("progress:report", args=[report.pk])).content.decode()
+    assert "中央预算内资金100.00万元，市场化及自有资金300.00万元" in page
+    assert "400.00万元" in page
