@@ -10,5 +10,6 @@ urlpatterns = [
     path("<int:pk>/commit/", views.job_commit, name="commit"),
     path("<int:pk>/errors.xlsx", views.job_errors_xlsx, name="errors"),
     path("ledger.xlsx", views.ledger_xlsx, name="ledger-xlsx"),
-    path("template.xlsx", views.ledger_template, name="template"),
+    path("template.xlsx", views.template, name="template"),
+    path("cycles/<int:pk>/reports.xlsx", views.reports_xlsx, name="reports-xlsx"),
 ]

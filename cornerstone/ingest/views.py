@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,16 +14,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
-from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.core.downloads import xlsx_download
 from cornerstone.geo.queries import regions_visible
 from cornerstone.ingest import services
+from cornerstone.ingest.access import can_import, import_kinds
 from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.error_workbook import error_workbook_write
 from cornerstone.ingest.ledger_export import ledger_rows, ledger_workbook_write
 from cornerstone.ingest.models import ImportJob
-from cornerstone.ingest.template_workbook import plan_template_write, template_workbook_write
+from cornerstone.ingest.report_export import (
+    cycle_reports_filtered,
+    report_rows_iter,
+    reports_workbook_write,
+)
+from cornerstone.ingest.template_workbook import (
+    plan_template_write,
+    report_template_write,
+    template_name,
+    template_workbook_write,
+)
 from cornerstone.ingest.workbook import workbook_open
+from cornerstone.progress import queries as progress_queries
 from cornerstone.projects.filters import ProjectFilterSet
 from cornerstone.projects.queries import projects_visible
 
@@ -29,7 +42,8 @@ ERRORS_SHOWN = 200
 
 
 def _importer(request: HttpRequest) -> User:
-    if not can_edit_projects(request.user):
+    """A user who may import something (which kinds: ``import_kinds``)."""
+    if not import_kinds(request.user):
         raise PermissionDenied
     assert isinstance(request.user, User)
     return request.user
@@ -47,18 +61,18 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
 def imports(request: HttpRequest) -> HttpResponse:
     """The user's imports, newest first, and the upload form."""
     actor = _importer(request)
+    kinds = import_kinds(actor)
+    allowed = [value for value, __ in kinds]
+    kind = request.POST.get("kind") or request.GET.get("kind") or allowed[0]
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("请选择要导入的文件。"))
+        elif kind not in allowed:
+            messages.error(request, _("请选择导入内容。"))
         else:
-            kind = request.POST.get("kind", ImportKind.LEDGER)
             try:
-                job = services.import_job_create(
-                    actor=actor,
-                    upload=upload,
-                    kind=ImportKind(kind) if kind in ImportKind.values else ImportKind.LEDGER,
-                )
+                job = services.import_job_create(actor=actor, upload=upload, kind=ImportKind(kind))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -67,7 +81,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ingest/imports.html",
-        {"jobs": jobs, "kinds": ImportKind.choices, "nav": "imports"},
+        {"jobs": jobs, "kinds": kinds, "kind": kind, "nav": "imports"},
     )
 
 
@@ -130,12 +144,38 @@ def job_errors_xlsx(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-def ledger_template(request: HttpRequest) -> FileResponse:
-    """The blank ledger template, its region list limited to the user's regions."""
-    _importer(request)
+def template(request: HttpRequest) -> FileResponse:
+    """A blank import template of a kind (``?kind=``); its lists are limited to the user's
+    regions, and the report template lists the reports the user still has to fill in."""
+    kind = request.GET.get("kind") or ImportKind.LEDGER
+    if kind not in ImportKind.values:
+        raise Http404
+    if not can_import(request.user, kind):
+        raise PermissionDenied
     regions = regions_visible(actor=request.user)
-    if request.GET.get("kind") == ImportKind.PLANS:
-        return xlsx_download(lambda out: plan_template_write(out=out), "投资计划导入模板.xlsx")
+    if kind == ImportKind.PLANS:
+        write = functools.partial(plan_template_write, regions=regions)
+    elif kind == ImportKind.REPORTS:
+        reports = progress_queries.reports_to_fill(actor=request.user)
+        write = functools.partial(report_template_write, regions=regions, reports=reports)
+    else:
+        write = functools.partial(template_workbook_write, regions=regions)
+    return xlsx_download(lambda out: write(out=out), template_name(kind))
+
+
+@login_required
+def reports_xlsx(request: HttpRequest, pk: int) -> FileResponse:
+    """A cycle's reports as the cycle's page lists them (same scope, same filters)."""
+    try:
+        cycle = progress_queries.cycle_get(actor=request.user, pk=pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        reports = cycle_reports_filtered(actor=request.user, cycle=cycle, params=request.GET)
+    except ValidationError:
+        raise Http404 from None
+    today = timezone.localdate()
     return xlsx_download(
-        lambda out: template_workbook_write(out=out, regions=regions), "项目台账导入模板.xlsx"
+        lambda out: reports_workbook_write(out=out, reports=report_rows_iter(reports), today=today),
+        f"进度报告-{cycle.label}-{today:%Y%m%d}.xlsx",
     )

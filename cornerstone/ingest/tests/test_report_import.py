@@ -14,6 +14,7 @@ from cornerstone.core.models import AuditEvent, Notification
 from cornerstone.ingest import services
 from cornerstone.ingest.choices import ImportKind, ImportStatus
 from cornerstone.ingest.models import ImportJob
+from cornerstone.ingest.tests.conftest import schedule_open
 from cornerstone.progress import report_services
 from cornerstone.progress import services as progress_services
 from cornerstone.progress.choices import ReportStatus
@@ -21,7 +22,6 @@ from cornerstone.progress.models import InvestmentActual, ProgressReport
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 11, 24)
 HEADER = [
     "项目代码",
     "填报期次",
@@ -34,32 +34,6 @@ HEADER = [
     "需协调事项",
     "提交",
 ]
-
-
-@pytest.fixture(autouse=True)
-def _today(time_machine):
-    time_machine.move_to(dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC), tick=False)
-
-
-def schedule_open(actor, region, name="月调度"):
-    schedule = progress_services.schedule_create(
-        data={
-            "name": name,
-            "region": region.code,
-            "frequency": "monthly",
-            "deadline_day": 25,
-            "remind_days_before": 2,
-            "active": True,
-        },
-        actor=actor,
-    )
-    return progress_services.cycle_open_next(schedule=schedule, actor=actor, today=TODAY)
-
-
-@pytest.fixture
-def cycle(geo, cast, ledger):
-    """太原市's November 2026 cycle: the 小店区 and 迎泽区 projects are expected to report."""
-    return schedule_open(cast.taiyuan_admin, geo.taiyuan, "太原市重点项目月调度")
 
 
 def report_of(project, cycle):
@@ -77,6 +51,8 @@ def report_book(rows, header=HEADER, name="进度.xlsx"):
         for c, value in enumerate(row):
             if isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif isinstance(value, str):
+                sheet.write_string(r, c, value)  # text that looks like a formula stays text
             elif value is not None:
                 sheet.write(r, c, value)
     book.close()
