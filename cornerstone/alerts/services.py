@@ -25,6 +25,7 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.validation import full_clean_or_raise, values_apply
 from cornerstone.geo.models import Region
 from cornerstone.projects.models import Project
+from cornerstone.stats.rollups import light_rollups_refreshed, lights_rollup_rebuild
 
 RULE_SET_FIELDS = ["name", "region", "tier", "preset", "active"]
 JUSTIFICATION_FIELDS = ["rule", "reason", "valid_until"]
@@ -36,8 +37,21 @@ def lights_recompute(
     today: dt.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Recompute this month's lights (None: every project) and their regions' lights."""
-    return lights_compute(project_ids=project_ids, today=today, progress=progress)
+    """Recompute this month's lights (None: every project) and their regions' lights.
+
+    The statistics' light counts follow: recounted after a full run, adjusted for a few.
+    """
+    today = today or timezone.localdate()
+    if project_ids is None:
+        written = lights_compute(project_ids=None, today=today, progress=progress)
+        lights_rollup_rebuild(year=today.year, month=today.month)
+        return written
+    ids = list(project_ids)
+    with (
+        transaction.atomic(),
+        light_rollups_refreshed(year=today.year, month=today.month, project_ids=ids),
+    ):
+        return lights_compute(project_ids=ids, today=today, progress=progress)
 
 
 # Rule sets -------------------------------------------------------------------------------

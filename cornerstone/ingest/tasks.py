@@ -17,6 +17,7 @@ from cornerstone.ingest.models import ImportJob
 from cornerstone.ingest.plan_import import plan_run
 from cornerstone.ingest.report_import import ReportResult, report_run
 from cornerstone.ingest.workbook import Sheet, WorkbookError, WorkbookLimits, workbook_open
+from cornerstone.stats.tasks import rollups_rebuild_enqueue
 
 # The job keeps this many errors for the page and the error workbook.
 STORED_ERRORS = 10_000
@@ -125,6 +126,7 @@ def _run_kind(job: ImportJob, sheet: Sheet, *, commit: bool, progress: Progress 
         _finish(job, ImportStatus.FAILED, str(exc.args[0] if exc.args else exc))
         return
     job.to_create, job.to_update = created, updated
+    rollups_rebuild_enqueue()  # a bulk write: the statistics are rebuilt, not adjusted
     _finish(job, ImportStatus.DONE)
 
 

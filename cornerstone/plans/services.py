@@ -33,6 +33,7 @@ from cornerstone.plans.models import (
 )
 from cornerstone.plans.splitting import months_total, split_even, split_weighted
 from cornerstone.projects.models import Project
+from cornerstone.stats.rollups import keeps_rollups
 
 MILESTONE_FIELDS = ["name", "target_date", "step", "achieved_date", "note"]
 
@@ -167,6 +168,7 @@ def investment_plan_split(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def investment_plan_save(
     *,
     actor: User,
@@ -270,6 +272,7 @@ def _months_fill(plan: InvestmentPlan, amounts: Sequence[Decimal]) -> None:
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["plan"].project_id])
 def investment_plan_delete(
     *, actor: User, plan: InvestmentPlan, source: AuditSource = AuditSource.PAGE
 ) -> None:

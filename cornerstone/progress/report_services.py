@@ -63,6 +63,7 @@ from cornerstone.progress.models import (
 from cornerstone.progress.report_amounts import FUND_FIELDS, amount_read, funds_read, year_to_date
 from cornerstone.progress.services import region_admins
 from cornerstone.projects.models import Project
+from cornerstone.stats.rollups import keeps_rollups
 
 REPORT_FIELDS = [
     "investment_this_period",
@@ -423,6 +424,7 @@ def actual_add(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["report"].project_id])
 def report_accept(
     *,
     report: ProgressReport,

@@ -26,6 +26,8 @@ from cornerstone.projects.lifecycle import SETTLED, blocking_steps, current_stag
 from cornerstone.projects.models import Project, ProjectStep, Stage, StepDefinition, StepEvidence
 from cornerstone.projects.queries import lifecycle_rules
 from cornerstone.projects.services import AUDITED_FIELDS, MILESTONE_FIELDS, require_editor
+from cornerstone.stats.rollups import keeps_rollups
+from cornerstone.stats.tasks import rollups_rebuild_enqueue
 
 
 def _statuses(project: Project) -> dict[int, str]:
@@ -92,6 +94,7 @@ _STEP_FIELDS = ["status", "actual_date", "planned_date", "note", "waiver_reason"
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_step_complete(
     *,
     actor: User,
@@ -140,6 +143,7 @@ def project_step_complete(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_step_waive(
     *,
     actor: User,
@@ -175,6 +179,7 @@ def project_step_waive(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_step_reopen(
     *,
     actor: User,
@@ -214,6 +219,7 @@ def project_step_reopen(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_step_plan(
     *,
     actor: User,
@@ -319,6 +325,8 @@ def project_stages_recompute(
         with transaction.atomic():
             chunk = list(queryset.filter(pk__gt=last_pk).only("pk", "stage_id")[:batch])
             if not chunk:
+                if changed:
+                    rollups_rebuild_enqueue()  # stages moved in bulk: rebuild, don't adjust
                 return changed
             first_pk, last_pk = chunk[0].pk, chunk[-1].pk
             statuses: dict[int, dict[int, str]] = {p.pk: {} for p in chunk}

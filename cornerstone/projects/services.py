@@ -29,6 +29,7 @@ from cornerstone.projects.models import (
     Stage,
     StepEvidence,
 )
+from cornerstone.stats.rollups import keeps_rollups, rollups_refreshed
 
 # Fields a person edits on the project form and the API; dates that steps set are not here.
 EDITABLE_FIELDS = [
@@ -170,7 +171,9 @@ def project_create(
         raise ValidationError(_("尚未配置生命周期阶段。"))
     project.stage = first_stage
     full_clean_or_raise(project, errors)
-    project.save()
+    with rollups_refreshed() as refresh:
+        project.save()
+        refresh.created([project.pk])
     project.owner_users.set(owner_users)
     after = snapshot(project, AUDITED_FIELDS)
     if owners := _owner_names(owner_users):
@@ -188,6 +191,7 @@ def project_create(
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_update(
     *,
     actor: User,
@@ -236,6 +240,7 @@ def _owner_names(users: Iterable[User]) -> str:
 
 
 @transaction.atomic
+@keeps_rollups(lambda kw: [kw["project"].pk])
 def project_delete(
     *, actor: User, project: Project, source: AuditSource = AuditSource.PAGE
 ) -> None:

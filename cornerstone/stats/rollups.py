@@ -10,12 +10,13 @@ overwriting each other). A bulk write (an import, the demo) calls ``rollups_rebu
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,6 +36,7 @@ from cornerstone.stats.contributions import (
 from cornerstone.stats.models import EventRollup, LightRollup, MonthRollup, StockRollup
 
 CHUNK = 5000
+Service = TypeVar("Service", bound=Callable[..., Any])
 PROJECT_FIELDS = (
     "pk",
     "region_id",
@@ -261,3 +263,22 @@ def light_rollups_refreshed(*, year: int, month: int, project_ids: Sequence[int]
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(LIGHT_SQL, rows)
+
+
+def keeps_rollups(
+    project_ids: Callable[[dict[str, Any]], Iterable[int]],
+) -> Callable[[Service], Service]:
+    """Make a keyword-only service keep the rollups right (put it under ``transaction.atomic``).
+
+    ``project_ids`` picks, from the service's keyword arguments, the projects it writes.
+    """
+
+    def decorate(service: Service) -> Service:
+        @functools.wraps(service)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with rollups_refreshed(project_ids=project_ids(kwargs)):
+                return service(*args, **kwargs)
+
+        return cast(Service, wrapper)
+
+    return decorate

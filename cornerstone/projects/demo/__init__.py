@@ -54,6 +54,7 @@ from cornerstone.projects.demo.world import (
 )
 from cornerstone.projects.models import Project, ProjectStep
 from cornerstone.projects.queries import projects_visible
+from cornerstone.stats.rollups import rollups_rebuild
 
 # --- writing ------------------------------------------------------------------------
 
@@ -202,6 +203,9 @@ def demo_load(
     if progress:
         progress(f"  投资计划 {plans} 个年度，倒排工期 {scheduled} 个项目")
     _dispatch_work_load(today=gen.today, seed=seed, progress=progress)
+    rollups_rebuild()  # everything above was bulk-written; the statistics are summed once
+    if progress:
+        progress("  统计汇总已重建")
     credentials = credentials_describe(users)
     return DemoResult(written, steps, credentials, time.monotonic() - began)
 
@@ -274,6 +278,7 @@ def demo_reset(*, progress: Progress | None = None, chunk: int = 2000) -> int:
             progress(f"  已删除 {min(low + chunk, len(ids))}/{len(ids)} 个演示项目")
     _dispatch_work_reset()
     User.objects.filter(username__in=demo_usernames()).delete()
+    rollups_rebuild()
     return len(ids)
 
 

@@ -160,7 +160,6 @@ def test_random_writes_inside_refresh_keep_rollups_equal_to_a_rebuild(world: Any
 
 
 def test_light_refresh_equals_a_recount(world: Any) -> None:
-    rng, __ = world
     ids = list(ProjectLight.objects.values_list("project_id", flat=True)[:4])
     with transaction.atomic(), light_rollups_refreshed(year=2026, month=10, project_ids=ids):
         ProjectLight.objects.filter(project_id=ids[0]).update(colour="green")
