@@ -1,7 +1,8 @@
-"""Ledger import and export through the API: the same jobs, checks and scope as the pages.
+"""Imports and exports through the API: the same jobs, checks, templates and scope as the pages.
 
-An import is two calls, as on the page: upload (the check runs as a task; poll the job
-until its status is no longer ``checking``), then commit a job whose check passed.
+An import is two calls, as on the page: upload with its ``kind`` (ledger, plans or
+reports; the check runs as a task: poll the job until its status is no longer
+``checking``), then commit a job whose check passed.
 """
 
 from __future__ import annotations
@@ -13,17 +14,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 
-from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.api.auth import actor
 from cornerstone.api.schemas import ERRORS
 from cornerstone.core.choices import AuditSource
 from cornerstone.core.downloads import xlsx_download
 from cornerstone.ingest import services
+from cornerstone.ingest.access import can_import
+from cornerstone.ingest.choices import ImportKind
 from cornerstone.ingest.ledger_export import ledger_rows, ledger_workbook_write
 from cornerstone.ingest.models import ImportJob
+from cornerstone.ingest.report_export import (
+    cycle_reports_filtered,
+    report_rows_iter,
+    reports_workbook_write,
+)
+from cornerstone.ingest.template_workbook import template_name, template_writer
+from cornerstone.progress import queries as progress_queries
 from cornerstone.projects.filters import ProjectFilterSet
 from cornerstone.projects.queries import projects_visible
 
@@ -77,17 +86,20 @@ def _own_job(request: HttpRequest, job_id: int) -> ImportJob:
     "/imports",
     response={201: ImportJobOut, **ERRORS},
     url_name="import-create",
-    summary="上传台账工作簿并校验（不写入）",
+    summary="上传工作簿并校验（不写入）：台账、投资计划或进度报告",
 )
 def import_create(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008 - ninja's way of declaring an upload
+    kind: str = Form(
+        ImportKind.LEDGER.value,
+        description="ledger（台账）/ plans（投资计划）/ reports（进度报告）",
+    ),
 ) -> tuple[int, dict[str, Any]]:
     """Store the workbook and run its check; the job says what an import would do."""
-    user = actor(request)
-    if not can_edit_projects(user):
-        raise PermissionDenied(_("您没有导入台账的权限。"))
-    job = services.import_job_create(actor=user, upload=file, source=AuditSource.API)
+    job = services.import_job_create(
+        actor=actor(request), upload=file, kind=kind, source=AuditSource.API
+    )
     job.refresh_from_db()
     return 201, _out(job)
 
@@ -131,4 +143,53 @@ def ledger_xlsx(request: HttpRequest) -> FileResponse:
     return xlsx_download(
         lambda out: ledger_workbook_write(out=out, projects=ledger_rows(filterset.qs)),
         f"项目台账-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+
+
+@router.get(
+    "/imports/templates/{kind}",
+    url_name="import-template",
+    summary="下载导入模板（ledger / plans / reports；进度报告模板列出待填报的报告）",
+    response={200: None, **ERRORS},
+)
+def import_template(request: HttpRequest, kind: str) -> FileResponse:
+    """The template of an import kind, its lists limited to the caller's regions."""
+    user = actor(request)
+    if kind not in ImportKind.values:
+        raise Http404
+    if not can_import(user, kind):
+        raise PermissionDenied(_("您没有导入%s的权限。") % ImportKind(kind).label)
+    return xlsx_download(template_writer(kind, actor=user), template_name(kind))
+
+
+class ReportExportParams(Schema):
+    status: str | None = Field(
+        None, description="draft / submitted / returned / accepted / missing / late"
+    )
+    region: str | None = Field(None, description="区划代码（含下级）")
+
+
+@router.get(
+    "/progress/cycles/{cycle_id}/reports.xlsx",
+    url_name="progress-cycle-reports-xlsx",
+    summary="导出某期次的报告（与期次报告列表相同的筛选和范围）",
+    response={200: None, **ERRORS},
+)
+def cycle_reports_xlsx(
+    request: HttpRequest,
+    cycle_id: int,
+    params: Query[ReportExportParams],  # type: ignore[valid-type]
+) -> FileResponse:
+    """The cycle's reports the caller sees, filtered like ``GET .../reports``, as a workbook."""
+    user = actor(request)
+    cycle = progress_queries.cycle_get(actor=user, pk=cycle_id)
+    reports = cycle_reports_filtered(
+        actor=user,
+        cycle=cycle,
+        params={"status": params.status or "", "region": params.region or ""},  # type: ignore[attr-defined]
+    )
+    today = timezone.localdate()
+    return xlsx_download(
+        lambda out: reports_workbook_write(out=out, reports=report_rows_iter(reports), today=today),
+        f"进度报告-{cycle.label}-{today:%Y%m%d}.xlsx",
     )

@@ -8,7 +8,7 @@ inform on a value outside the list; fixed choices stop it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -19,10 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from xlsxwriter.utility import xl_col_to_name
 
+from cornerstone.accounts.models import User
 from cornerstone.core.xlsx import HEADER, XlsxSheet, xlsx_book
 from cornerstone.geo.models import Industry, Region
+from cornerstone.geo.queries import regions_visible
+from cornerstone.ingest.choices import ImportKind
 from cornerstone.ingest.headers import FieldSpec
 from cornerstone.ingest.ledger_export import export_header, export_specs
+from cornerstone.progress import queries as progress_queries
 from cornerstone.progress.choices import SiteStatus
 from cornerstone.progress.models import ProgressReport
 from cornerstone.progress.report_amounts import FUND_PARTS
@@ -221,6 +225,17 @@ def report_template_write(
     keys = [spec.key for spec in REPORT_FIELDS]
     rows = (_report_cells(r, keys) for r in pending[:DROPDOWN_ROWS])
     _template_write(out, sheet_name=str(_("进度报告")), columns=columns, rows=rows)
+
+
+def template_writer(kind: str, *, actor: User) -> Callable[[BinaryIO], None]:
+    """What writes the template of a kind for this user (their regions, their reports)."""
+    regions = regions_visible(actor=actor)
+    if kind == ImportKind.PLANS:
+        return lambda out: plan_template_write(out=out, regions=regions)
+    if kind == ImportKind.REPORTS:
+        reports = progress_queries.reports_to_fill(actor=actor)
+        return lambda out: report_template_write(out=out, regions=regions, reports=reports)
+    return lambda out: template_workbook_write(out=out, regions=regions)
 
 
 def template_name(kind: str) -> str:

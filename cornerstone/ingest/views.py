@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -15,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.core.downloads import xlsx_download
-from cornerstone.geo.queries import regions_visible
 from cornerstone.ingest import services
 from cornerstone.ingest.access import can_import, import_kinds
 from cornerstone.ingest.choices import ImportKind, ImportStatus
@@ -27,12 +24,7 @@ from cornerstone.ingest.report_export import (
     report_rows_iter,
     reports_workbook_write,
 )
-from cornerstone.ingest.template_workbook import (
-    plan_template_write,
-    report_template_write,
-    template_name,
-    template_workbook_write,
-)
+from cornerstone.ingest.template_workbook import template_name, template_writer
 from cornerstone.ingest.workbook import workbook_open
 from cornerstone.progress import queries as progress_queries
 from cornerstone.projects.filters import ProjectFilterSet
@@ -152,15 +144,8 @@ def template(request: HttpRequest) -> FileResponse:
         raise Http404
     if not can_import(request.user, kind):
         raise PermissionDenied
-    regions = regions_visible(actor=request.user)
-    if kind == ImportKind.PLANS:
-        write = functools.partial(plan_template_write, regions=regions)
-    elif kind == ImportKind.REPORTS:
-        reports = progress_queries.reports_to_fill(actor=request.user)
-        write = functools.partial(report_template_write, regions=regions, reports=reports)
-    else:
-        write = functools.partial(template_workbook_write, regions=regions)
-    return xlsx_download(lambda out: write(out=out), template_name(kind))
+    assert isinstance(request.user, User)
+    return xlsx_download(template_writer(kind, actor=request.user), template_name(kind))
 
 
 @login_required

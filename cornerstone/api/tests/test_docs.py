@@ -10,6 +10,7 @@ from django.urls import reverse
 from cornerstone.api.tests import (
     endpoints_alerts,
     endpoints_dispatch,
+    endpoints_imports,
     endpoints_problems,
     endpoints_progress,
 )
@@ -59,6 +60,7 @@ ENDPOINTS = (
     | endpoints_problems.ENDPOINTS
     | endpoints_alerts.ENDPOINTS
     | endpoints_dispatch.ENDPOINTS
+    | endpoints_imports.ENDPOINTS
 )
 
 

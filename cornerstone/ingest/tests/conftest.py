@@ -8,6 +8,7 @@ import pytest
 from cornerstone.progress import services as progress_services
 
 TODAY = dt.date(2026, 11, 24)
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def schedule_open(actor, region, name="月调度"):
@@ -28,9 +29,7 @@ def schedule_open(actor, region, name="月调度"):
 
 @pytest.fixture
 def frozen_today(time_machine):
-    time_machine.move_to(
-        dt.datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    )
+    time_machine.move_to(NOW, tick=False)
     return TODAY
 
 
