@@ -7,16 +7,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cornerstone.projects.choices import Kind
+
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
 class SavedList:
     key: str
-    label: str
-    description: str
+    label: StrOrPromise
+    description: StrOrPromise
     condition: Callable[[dt.date], Q]
 
 

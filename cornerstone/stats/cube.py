@@ -113,8 +113,8 @@ def event_condition_sql(metric: EventMetric, values: dict[str, int]) -> str:
     if metric.actual in ACTUAL_NOT:
         bound = values[ACTUAL_NOT[metric.actual]]
         parts.append(f"(actual_ym = 0 OR actual_ym > {bound})")
-    elif ACTUAL_RANGES[metric.actual]:
-        low, high = ACTUAL_RANGES[metric.actual]  # type: ignore[misc]
+    elif (actual_range := ACTUAL_RANGES[metric.actual]) is not None:
+        low, high = actual_range
         parts.append(f"actual_ym BETWEEN {values[low]} AND {values[high]}")
     if metric.either:
         parts = [f"({' OR '.join(parts)})"]
@@ -202,7 +202,7 @@ class Cube:
     def comparable(self) -> dict[str, object]:
         """Every figure as plain data with zeros dropped: two paths agree iff these are equal."""
 
-        def plain(mapping: dict) -> dict:  # type: ignore[type-arg]
+        def plain(mapping: dict) -> dict:
             return {
                 str(k): v
                 for k, v in mapping.items()

@@ -95,7 +95,7 @@ class StatsFilterForm(forms.Form):
                 raise forms.ValidationError(message) from None
         return code
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict:
         data = super().clean() or {}
         if not self.errors and not data.get("month"):
             today = timezone.localdate()

@@ -15,11 +15,18 @@ Rollups change in the same transaction as the writes that change what they sum
 and a bulk write rebuilds them (``rollups_rebuild``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _cents(verbose_name: object) -> models.BigIntegerField:
+
+def _cents(verbose_name: StrOrPromise) -> models.BigIntegerField:
     """An amount in hundredths of 万元: integers sum exactly on both engines."""
     return models.BigIntegerField(verbose_name, default=0)
 

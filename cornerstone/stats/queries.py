@@ -84,7 +84,7 @@ def stats_scope(*, actor: User | AnonymousUser, filters: StatsFilter) -> StatsSc
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied
     if actor.role == Role.OWNER and not actor.is_superuser:
-        return StatsScope(region=None, owner=actor)  # type: ignore[arg-type]
+        return StatsScope(region=None, owner=actor)
     root = scope_root(actor)
     if root is None and not actor.is_superuser:
         raise PermissionDenied(_("账号未绑定区划，无法查看统计。"))
@@ -297,7 +297,7 @@ def _series(cube: Cube) -> list[tuple[int, Decimal, Decimal, Decimal, Decimal]]:
         )
         for i, v in enumerate((now[0], now[1], before[0], before[1])):
             run[i] += v
-        out.append((month, *(wan(v) for v in run)))
+        out.append((month, wan(run[0]), wan(run[1]), wan(run[2]), wan(run[3])))
     return out
 
 

@@ -11,10 +11,10 @@ from django.db import connection
 from cornerstone.stats.cube import EVENT_METRICS, Cube, bounds, event_condition_sql
 
 
-def _where(facet: str, values: list[str], bounds_: tuple[str, str] | None) -> tuple[str, list]:  # type: ignore[type-arg]
+def _where(facet: str, values: list[str], bounds_: tuple[str, str] | None) -> tuple[str, list]:
     marks = ", ".join(["%s"] * len(values))
     sql = f"facet = %s AND value IN ({marks})"
-    params: list = [facet, *values]  # type: ignore[type-arg]
+    params: list = [facet, *values]
     if bounds_ is not None:
         sql += " AND region_id >= %s AND region_id < %s"
         params += list(bounds_)
