@@ -178,7 +178,7 @@ class ReportExportParams(Schema):
 def cycle_reports_xlsx(
     request: HttpRequest,
     cycle_id: int,
-    params: Query[ReportExportParams],  # type: ignore[valid-type]
+    params: Query[ReportExportParams],
 ) -> FileResponse:
     """The cycle's reports the caller sees, filtered like ``GET .../reports``, as a workbook."""
     user = actor(request)
@@ -186,7 +186,7 @@ def cycle_reports_xlsx(
     reports = cycle_reports_filtered(
         actor=user,
         cycle=cycle,
-        params={"status": params.status or "", "region": params.region or ""},  # type: ignore[attr-defined]
+        params={"status": params.status or "", "region": params.region or ""},
     )
     today = timezone.localdate()
     return xlsx_download(

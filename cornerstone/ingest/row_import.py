@@ -155,6 +155,8 @@ def rows_run(
                 handle(cells, match.data_start + offset + 1, result)
                 if progress and offset % progress_every == 0:
                     progress(offset)
+            if progress:
+                progress(result.total_rows)
             if result.errors or not commit:
                 raise _Rollback
     except _Rollback:

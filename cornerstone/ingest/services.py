@@ -33,7 +33,7 @@ def import_job_create(
     *,
     actor: User,
     upload: UploadedFile,
-    kind: ImportKind = ImportKind.LEDGER,
+    kind: ImportKind | str = ImportKind.LEDGER,
     source: AuditSource = AuditSource.PAGE,
     queue: bool = True,
 ) -> ImportJob:
