@@ -158,7 +158,7 @@ def import_template(request: HttpRequest, kind: str) -> FileResponse:
     if kind not in ImportKind.values:
         raise Http404
     if not can_import(user, kind):
-        raise PermissionDenied(_("您没有导入%s的权限。") % ImportKind(kind).label)
+        raise PermissionDenied(_("您没有导入%(kind)s的权限。") % {"kind": ImportKind(kind).label})
     return xlsx_download(template_writer(kind, actor=user), template_name(kind))
 
 
