@@ -18,6 +18,7 @@ urlpatterns = [
     path("problems/", include("cornerstone.problems.urls")),
     path("alerts/", include("cornerstone.alerts.urls")),
     path("dispatch/", include("cornerstone.dispatch.urls")),
+    path("stats/", include("cornerstone.stats.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
