@@ -17,6 +17,7 @@ from cornerstone.api import (
     progress,
     projects,
     reference,
+    stats,
 )
 from cornerstone.api.auth import AUTH
 
@@ -47,3 +48,4 @@ api.add_router("/", problems.router)
 api.add_router("/", alerts.router)
 api.add_router("/", dispatch.router)
 api.add_router("/", notifications.router)
+api.add_router("/", stats.router)

@@ -13,6 +13,7 @@ from cornerstone.api.tests import (
     endpoints_imports,
     endpoints_problems,
     endpoints_progress,
+    endpoints_stats,
 )
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ ENDPOINTS = (
     | endpoints_alerts.ENDPOINTS
     | endpoints_dispatch.ENDPOINTS
     | endpoints_imports.ENDPOINTS
+    | endpoints_stats.ENDPOINTS
 )
 
 

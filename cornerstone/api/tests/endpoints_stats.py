@@ -1,0 +1,7 @@
+"""The API endpoints of the statistics, checked against the OpenAPI schema by test_docs."""
+
+ENDPOINTS: set[tuple[str, str]] = {
+    ("get", "/api/v1/stats/overview"),
+    ("get", "/api/v1/stats/breakdown"),
+    ("get", "/api/v1/stats/projects"),
+}
