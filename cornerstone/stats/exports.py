@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cornerstone.alerts.choices import Light
 from cornerstone.core.xlsx import CELL, HEADER, NOTE, TITLE, TOTAL, XlsxSheet, xlsx_book
@@ -248,7 +249,7 @@ def _overview_sheets(
                 light.project.name,
                 light.project.region.name,
                 light.project.total_investment,
-                _("；").join(
+                pgettext("list separator", "；").join(
                     str(r.get("text", "")) for r in light.reasons if not r.get("suppressed")
                 ),
             ]

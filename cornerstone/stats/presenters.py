@@ -1,7 +1,8 @@
 """What the statistics pages and exports show of a dashboard: links, rows, chart data.
 
-No query of its own: everything is derived from a ``Dashboard`` (and its filters), so
-the pages, the workbooks and the API say the same thing about the same figures.
+Everything is derived from a ``Dashboard`` (and its filters), so the pages, the workbooks
+and the API say the same thing about the same figures; the only reads are the regions
+above the one shown, for the breadcrumb.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.utils.translation import gettext_lazy
 
 from cornerstone.projects.choices import Category, Kind, Tier
 from cornerstone.projects.filters import THRESHOLDS
-from cornerstone.stats.cube import EVENT_METRICS, Measures, wan
+from cornerstone.stats.cube import EVENT_METRICS
 from cornerstone.stats.filters import StatsFilter
-from cornerstone.stats.kpi_display import format_percent, gap_sentence
+from cornerstone.stats.kpi_display import gap_sentence
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -370,17 +371,3 @@ def gap_text(dashboard: Dashboard) -> str:
     """超过时间进度X个百分点 for the scope, or — without an annual plan."""
     gap = next((f.value for f in dashboard.kpis if f.kpi.code == "time_progress_gap"), None)
     return gap_sentence(gap if isinstance(gap, Decimal) else None)
-
-
-def measures_money(measures: Measures) -> dict[str, Decimal]:
-    """A group's money in 万元, for the API and the workbooks."""
-    return {
-        "total_investment": wan(measures.total),
-        "completed": wan(measures.ytd),
-        "completed_last_year": wan(measures.ytd_last),
-        "plan": wan(measures.plan_year),
-    }
-
-
-def rate_text(value: Decimal | None) -> str:
-    return format_percent(value)

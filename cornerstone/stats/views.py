@@ -192,7 +192,7 @@ def projects(request: HttpRequest) -> HttpResponseBase:
                 lambda out: projects_workbook_write(
                     out=out, projects=rows, title=label, caption=caption
                 ),
-                f"{label}-{caption.split(' · ')[0]}.xlsx",
+                f"{label}-{presenters.period_caption(filters)}.xlsx",
             )
     page = Paginator(found if found is not None else Project.objects.none(), PER_PAGE).get_page(
         request.GET.get("page")
