@@ -135,7 +135,8 @@ class ProjectFilterSet(filters.FilterSet):
     ) -> QuerySet[Project]:
         value = value.strip().upper()
         if len(value) == 1 and value.isalpha():
-            return queryset.filter(industry__parent_id=value)
+            # A section: its divisions, and projects filed under the section itself.
+            return queryset.filter(Q(industry__parent_id=value) | Q(industry_id=value))
         return queryset.filter(industry_id=value)
 
     def filter_threshold(
