@@ -155,7 +155,7 @@ def _kpi_sheet(
     sheet = XlsxSheet(book, _("指标"), cache)
     headers = [(_("指标"), 20), (_("数值"), 16), (_("单位"), 10), (_("计算口径"), 56)]
     sheet.widths(width for __h, width in headers)
-    sheet.title(0, len(headers) - 1, f"{title} · {_('指标')}", TITLE)
+    sheet.title(0, len(headers) - 1, title + " · " + _("指标"), TITLE)
     sheet.title(1, len(headers) - 1, caption, NOTE)
     for col, (header, __w) in enumerate(headers):
         sheet.text(HEADER_ROW, col, header, HEADER)
@@ -182,7 +182,7 @@ def _overview_sheets(
         book,
         cache,
         name=_("月度累计"),
-        title=f"{title} · {_('月度累计完成与计划')}",
+        title=title + " · " + _("月度累计完成与计划"),
         caption=caption,
         columns=[
             Column(_("月份"), "count", 8),
@@ -197,7 +197,7 @@ def _overview_sheets(
         book,
         cache,
         name=_("阶段"),
-        title=f"{title} · {_('分阶段')}",
+        title=title + " · " + _("分阶段"),
         caption=caption,
         columns=[
             Column(_("阶段"), width=16),
@@ -215,7 +215,7 @@ def _overview_sheets(
         book,
         cache,
         name=_("漏斗"),
-        title=f"{title} · {_('全生命周期漏斗')}",
+        title=title + " · " + _("全生命周期漏斗"),
         caption=caption,
         columns=[Column(_("环节"), width=12), Column(_("项目数"), "count", 10)],
         rows=[[label, count] for __code, label, count in board.funnel],
@@ -225,7 +225,7 @@ def _overview_sheets(
         book,
         cache,
         name=_("亮灯"),
-        title=f"{title} · {_('亮灯')}",
+        title=title + " · " + _("亮灯"),
         caption=caption,
         columns=[Column(_("灯色"), width=8), Column(_("项目数"), "count", 10)],
         rows=[[str(lights[c]), board.lights.get(c, 0)] for c in LIGHTS],
@@ -234,7 +234,7 @@ def _overview_sheets(
         book,
         cache,
         name=_("滞后项目"),
-        title=f"{title} · {_('滞后项目（红灯）')}",
+        title=title + " · " + _("滞后项目（红灯）"),
         caption=caption,
         columns=[
             Column(_("项目代码"), width=26),
