@@ -9,7 +9,8 @@ the same per-project rules (``contributions.py``) and the same event conditions
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
@@ -56,17 +57,22 @@ def project_months(ids: list[int], years: tuple[int, int]) -> Months:
     }
 
 
-def cube_from_projects(
-    projects: QuerySet[Project],
-    *,
-    year: int,
-    month: int,
-    child: Callable[[ProjectFacts, int | None], str],
-) -> Cube:
-    """The figures of a set of projects; ``child(facts, zone)`` names each one's group."""
-    cube = Cube(year=year, month=month)
+@dataclass(frozen=True)
+class ProjectRead:
+    """One project as the raw path sees it: its facts, zone, months, events and light."""
+
+    pk: int
+    facts: ProjectFacts
+    zone: int | None
+    months: list[tuple[int, int, int, int, int]]
+    events: list[tuple[str, int, int]]
+    light: str | None
+
+
+def projects_read(projects: QuerySet[Project], *, year: int, month: int) -> Iterator[ProjectRead]:
+    """Every project of the set with its months of two years and its light, chunk by chunk."""
     sections = industry_sections()
-    values = bounds(year, month)
+    capacity = capacity_months()
     ids = list(projects.order_by("pk").values_list("pk", flat=True))
     for low in range(0, len(ids), CHUNK):
         chunk = ids[low : low + CHUNK]
@@ -79,32 +85,52 @@ def cube_from_projects(
         rows = Project.objects.filter(pk__in=chunk).values_list(*PROJECT_FIELDS, "zone_id")
         for row in rows:
             facts = project_facts(row, sections)
-            group = child(facts, row[-1])
-            cell = cube.cells[(group, facts.stage)]
-            cell.projects += 1
-            cell.total += cents(facts.total_investment)
-            cell.before += cents(facts.completed_before_year)
             own = months.get(row[0], [])
-            for y, m, done, planned, funds in own:
-                cube.series[(y, m)][0] += done
-                cube.series[(y, m)][1] += planned
-                if y == year:
-                    cell.plan_year += planned
-                    if m <= month:
-                        cell.ytd += done
-                        cell.plan_to_date += planned
-                        cell.funds_ytd += funds
-                        if facts.category == INDUSTRY_CATEGORY:
-                            cell.industry_ytd += done
-                elif m <= month:
-                    cell.ytd_last += done
-            counts = cube.events[group]
-            for event, plan, actual in project_events(
-                facts, own, capacity_months=capacity_months()
-            ):
-                for name, metric in EVENT_METRICS.items():
-                    if metric.event == event and event_matches(metric, plan, actual, values):
-                        counts[name] += 1
-            if row[0] in lights:
-                cube.lights[group][lights[row[0]]] += 1
+            yield ProjectRead(
+                pk=row[0],
+                facts=facts,
+                zone=row[-1],
+                months=own,
+                events=project_events(facts, own, capacity_months=capacity),
+                light=lights.get(row[0]),
+            )
+
+
+def cube_from_projects(
+    projects: QuerySet[Project],
+    *,
+    year: int,
+    month: int,
+    child: Callable[[ProjectFacts, int | None], str],
+) -> Cube:
+    """The figures of a set of projects; ``child(facts, zone)`` names each one's group."""
+    cube = Cube(year=year, month=month)
+    values = bounds(year, month)
+    for read in projects_read(projects, year=year, month=month):
+        facts = read.facts
+        group = child(facts, read.zone)
+        cell = cube.cells[(group, facts.stage)]
+        cell.projects += 1
+        cell.total += cents(facts.total_investment)
+        cell.before += cents(facts.completed_before_year)
+        for y, m, done, planned, funds in read.months:
+            cube.series[(y, m)][0] += done
+            cube.series[(y, m)][1] += planned
+            if y == year:
+                cell.plan_year += planned
+                if m <= month:
+                    cell.ytd += done
+                    cell.plan_to_date += planned
+                    cell.funds_ytd += funds
+                    if facts.category == INDUSTRY_CATEGORY:
+                        cell.industry_ytd += done
+            elif m <= month:
+                cell.ytd_last += done
+        counts = cube.events[group]
+        for event, plan, actual in read.events:
+            for name, metric in EVENT_METRICS.items():
+                if metric.event == event and event_matches(metric, plan, actual, values):
+                    counts[name] += 1
+        if read.light is not None:
+            cube.lights[group][read.light] += 1
     return cube
