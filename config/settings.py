@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "cornerstone.alerts",
     "cornerstone.dispatch",
     "cornerstone.stats",
+    "cornerstone.evaluation",
+    "cornerstone.campaigns",
     "cornerstone.ingest",
     "django_tasks",
     "django_tasks_db",

@@ -19,6 +19,8 @@ urlpatterns = [
     path("alerts/", include("cornerstone.alerts.urls")),
     path("dispatch/", include("cornerstone.dispatch.urls")),
     path("stats/", include("cornerstone.stats.urls")),
+    path("evaluation/", include("cornerstone.evaluation.urls")),
+    path("campaigns/", include("cornerstone.campaigns.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,8 +8,10 @@ from ninja import NinjaAPI, Swagger
 
 from cornerstone.api import (
     alerts,
+    campaigns,
     dispatch,
     errors,
+    evaluation,
     imports,
     notifications,
     plans,
@@ -49,3 +51,5 @@ api.add_router("/", alerts.router)
 api.add_router("/", dispatch.router)
 api.add_router("/", notifications.router)
 api.add_router("/", stats.router)
+api.add_router("/", evaluation.router)
+api.add_router("/", campaigns.router)

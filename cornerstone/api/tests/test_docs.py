@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from cornerstone.api.tests import (
     endpoints_alerts,
+    endpoints_campaigns,
     endpoints_dispatch,
+    endpoints_evaluation,
     endpoints_imports,
     endpoints_problems,
     endpoints_progress,
@@ -63,6 +65,8 @@ ENDPOINTS = (
     | endpoints_dispatch.ENDPOINTS
     | endpoints_imports.ENDPOINTS
     | endpoints_stats.ENDPOINTS
+    | endpoints_evaluation.ENDPOINTS
+    | endpoints_campaigns.ENDPOINTS
 )
 
 

@@ -1,0 +1,3 @@
+"""The API endpoints of the campaigns, checked against the OpenAPI schema by test_docs."""
+
+ENDPOINTS: set[tuple[str, str]] = set()
