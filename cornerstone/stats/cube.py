@@ -7,11 +7,13 @@ read only the cube, so the two paths can be compared figure by figure.
 Event counts are named after the fields of ``kpis.Inputs``; each is defined on month
 numbers ``ym = year * 100 + month`` (P: planned, A: actual, 0: none) for the period
 January–N of year Y (B = Y01, E = YN, Z = Y12), once, as data (``EVENT_METRICS``) that
-both SQL (the rollups) and Python (the raw path) are generated from.
+both paths evaluate in Python: the rollup path on month pairs that SQL first reduced
+to what the period can tell apart (``event_clamp_sql``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -104,23 +106,39 @@ def event_matches(metric: EventMetric, plan: int, actual: int, values: dict[str,
     )
 
 
-def event_condition_sql(metric: EventMetric, values: dict[str, int]) -> str:
-    """The same condition as SQL on columns ``plan_ym`` and ``actual_ym`` (integers only)."""
-    parts: list[str] = []
-    plan_range = PLAN_RANGES[metric.plan]
-    if plan_range:
-        parts.append(f"plan_ym BETWEEN {values[plan_range[0]]} AND {values[plan_range[1]]}")
-    if metric.actual in ACTUAL_NOT:
-        bound = values[ACTUAL_NOT[metric.actual]]
-        parts.append(f"(actual_ym = 0 OR actual_ym > {bound})")
-    elif (actual_range := ACTUAL_RANGES[metric.actual]) is not None:
-        low, high = actual_range
-        parts.append(f"actual_ym BETWEEN {values[low]} AND {values[high]}")
-    if metric.either:
-        parts = [f"({' OR '.join(parts)})"]
-    if metric.relation:
-        parts.append(f"actual_ym {metric.relation} plan_ym")
-    return " AND ".join([f"event = '{metric.event}'", *parts])
+def event_month_clamp(ym: int, year: int) -> int:
+    """A month number reduced to what the period's conditions can tell apart.
+
+    Every bound of ``bounds`` is 1 or lies in Y00–Y12, so all months before Y00 compare
+    alike (kept as 1), all after Y12 alike (Y13), and 0 ("none") stays 0. A relation
+    between A and P is only asked where P lies within the year (a test holds every
+    metric to that), where P is kept exact and A's order against it survives.
+    """
+    if ym == 0:
+        return 0
+    if ym < year * 100:
+        return 1
+    return min(ym, year * 100 + 13)
+
+
+def event_clamp_sql(column: str, year: int) -> str:
+    """``event_month_clamp`` as SQL on an integer column (a constant name, integers only)."""
+    low, high = year * 100, year * 100 + 12
+    return (
+        f"CASE WHEN {column} = 0 THEN 0 WHEN {column} < {low} THEN 1"
+        f" WHEN {column} > {high} THEN {high + 1} ELSE {column} END"
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def event_metrics_for(event: str, plan: int, actual: int, year: int, month: int) -> tuple[str, ...]:
+    """The metrics one (P, A) pair of an event counts in, for January–``month`` of ``year``."""
+    values = bounds(year, month)
+    return tuple(
+        name
+        for name, metric in EVENT_METRICS.items()
+        if metric.event == event and event_matches(metric, plan, actual, values)
+    )
 
 
 @dataclass

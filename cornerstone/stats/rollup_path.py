@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from cornerstone.stats.cube import EVENT_METRICS, Cube, bounds, event_condition_sql
+from cornerstone.stats.cube import Cube, event_clamp_sql, event_metrics_for
 
 
 def _where(facet: str, values: list[str], bounds_: tuple[str, str] | None) -> tuple[str, list]:
@@ -69,18 +69,18 @@ def cube_from_rollups(
                     cell.industry_ytd += int(industry)
             elif m <= month:
                 cell.ytd_last += done
-        values_ = bounds(year, month)
-        sums = ", ".join(
-            f"SUM(CASE WHEN {event_condition_sql(metric, values_)} THEN projects ELSE 0 END)"
-            for metric in EVENT_METRICS.values()
-        )
+        # Grouped twice: SQL reduces ~1M (planned, actual) month pairs to the few thousand
+        # the period can tell apart; Python then counts each in the metrics it meets.
+        plan, actual = event_clamp_sql("plan_ym", year), event_clamp_sql("actual_ym", year)
         cursor.execute(
-            f"SELECT {child}, {sums} FROM stats_eventrollup WHERE {where} GROUP BY 1", params
+            f"SELECT {child}, event, {plan}, {actual}, SUM(projects) FROM stats_eventrollup"
+            f" WHERE {where} GROUP BY 1, 2, 3, 4",
+            params,
         )
-        for code, *counts in cursor.fetchall():
-            cube.events[code].update(
-                {name: int(n) for name, n in zip(EVENT_METRICS, counts, strict=True) if n}
-            )
+        for code, event, plan_ym, actual_ym, n in cursor.fetchall():
+            counts = cube.events[code]
+            for name in event_metrics_for(event, plan_ym, actual_ym, year, month):
+                counts[name] += int(n)
         cursor.execute(
             f"SELECT {child}, colour, SUM(projects) FROM stats_lightrollup WHERE {where}"
             " AND year = %s AND month = %s GROUP BY 1, 2",
