@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from cornerstone.campaigns.choices import Action
-from cornerstone.campaigns.results import Totals
+from cornerstone.campaigns.results import Results, Totals
 from cornerstone.core.money import CENT, WAN_PER_YI
 from cornerstone.dispatch.summary import area_word
 
@@ -61,3 +61,12 @@ def devzone_headline(level: str, region_name: str, totals: Totals) -> str:
         for a in actions
     ]
     return _("%(area)s开发区共%(parts)s") % {"area": area, "parts": _("、").join(parts)}
+
+
+def results_headlines(results: Results) -> list[str]:
+    """The region's sentence, and the development zones' when any project is in one."""
+    place = results.root.place
+    lines = [region_headline(place.name, results.root.totals)]
+    if results.devzones.count:
+        lines.append(devzone_headline(place.level, place.name, results.devzones))
+    return lines

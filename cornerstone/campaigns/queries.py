@@ -30,7 +30,9 @@ from cornerstone.geo.choices import ZoneKind
 from cornerstone.geo.codes import in_subtree, subtree_bounds
 from cornerstone.geo.models import Region, Zone
 from cornerstone.projects.choices import Milestone, StepStatus
+from cornerstone.projects.lifecycle import blocking_steps
 from cornerstone.projects.models import Project, ProjectStep, StepDefinition
+from cornerstone.projects.queries import lifecycle_rules
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -233,3 +235,26 @@ def projects_started_at_campaigns(
             ).values_list("project_id", flat=True)
         )
     return found
+
+
+def entries_readiness(*, entries: Iterable[CampaignProject]) -> dict[int, list[str]]:
+    """For each row's project, the required steps still to settle before its action's step
+    can be completed on confirmation (empty when ready)."""
+    rows = list(entries)
+    steps = milestone_steps()
+    rules = lifecycle_rules()
+    ids = [e.project_id for e in rows]
+    statuses: dict[int, dict[int, str]] = {pk: {} for pk in ids}
+    for project_id, definition_id, status in ProjectStep.objects.filter(
+        project_id__in=ids
+    ).values_list("project_id", "definition_id", "status"):
+        statuses[project_id][definition_id] = status
+    readiness: dict[int, list[str]] = {}
+    for entry in rows:
+        definition = steps.get(ACTION_MILESTONE[Action(entry.action)])
+        if definition is None:
+            readiness[entry.project_id] = []
+            continue
+        blockers = blocking_steps(rules, statuses[entry.project_id], definition.pk)
+        readiness[entry.project_id] = [b.name for b in blockers]
+    return readiness

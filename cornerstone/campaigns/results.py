@@ -55,6 +55,10 @@ class Totals:
         """(action, count, amount) in the order of the tables."""
         return [(a, self.counts[a], self.amounts[a]) for a in ACTIONS]
 
+    def labelled(self) -> list[tuple[str, str, int, Decimal]]:
+        """(action, label, count, amount), for templates."""
+        return [(a, str(a.label), self.counts[a], self.amounts[a]) for a in ACTIONS]
+
 
 @dataclass(frozen=True)
 class Place:

@@ -1,0 +1,121 @@
+"""Campaign workbooks: the participating projects, and the results per region.
+
+Amounts are real numbers in 万元 (and the headline's 亿元 in the title rows), text never
+becomes a formula (see ``cornerstone.core.xlsx``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import BinaryIO
+
+from cornerstone.campaigns.choices import Action
+from cornerstone.campaigns.models import Campaign, CampaignProject
+from cornerstone.campaigns.results import ACTIONS, Results, Row
+from cornerstone.core.xlsx import (
+    CELL,
+    CENTRE,
+    HEADER,
+    NOTE,
+    TITLE,
+    TOTAL,
+    Props,
+    XlsxSheet,
+    xlsx_book,
+)
+
+PROJECT_COLUMNS = [
+    ("序号", 6),
+    ("活动环节", 10),
+    ("项目代码", 26),
+    ("项目名称", 36),
+    ("所在区划", 12),
+    ("所在园区", 24),
+    ("业主单位", 28),
+    ("总投资（万元）", 16),
+    ("会场", 20),
+    ("所处阶段", 12),
+    ("备注", 20),
+]
+
+
+def projects_workbook_write(
+    *, out: BinaryIO, campaign: Campaign, entries: Sequence[CampaignProject], headline: str
+) -> int:
+    """The participating projects the reader sees, grouped by action; returns the row count."""
+    book = xlsx_book(out)
+    sheet = XlsxSheet(book, "参加项目", {})
+    last = len(PROJECT_COLUMNS) - 1
+    sheet.widths(width for _name, width in PROJECT_COLUMNS)
+    sheet.title(0, last, campaign.name, TITLE)
+    sheet.title(1, last, f"活动日期：{campaign.date.isoformat()}　{headline}", NOTE)
+    for col, (name, _width) in enumerate(PROJECT_COLUMNS):
+        sheet.text(2, col, name, HEADER)
+    row = 2
+    for row, entry in enumerate(entries, start=3):
+        project = entry.project
+        sheet.number(row, 0, row - 2, CELL, CENTRE)
+        sheet.text(row, 1, entry.get_action_display(), CELL)
+        sheet.text(row, 2, project.code, CELL)
+        sheet.text(row, 3, project.name, CELL)
+        sheet.text(row, 4, project.region.name, CELL)
+        sheet.text(row, 5, project.zone.name if project.zone else "", CELL)
+        sheet.text(row, 6, project.owner_org, CELL)
+        sheet.money(row, 7, entry.amount, CELL)  # type: ignore[attr-defined]
+        sheet.text(row, 8, entry.venue.name if entry.venue else "", CELL)
+        sheet.text(row, 9, project.stage.name, CELL)
+        sheet.text(row, 10, entry.note, CELL)
+    total_row = row + 1
+    sheet.text(total_row, 0, "", CELL, TOTAL)
+    sheet.text(total_row, 1, "合计", CELL, TOTAL)
+    for col in (2, 3, 4, 5, 6, 8, 9, 10):
+        sheet.text(total_row, col, "", CELL, TOTAL)
+    total = sum((e.amount for e in entries), Decimal(0))  # type: ignore[attr-defined]
+    sheet.money(total_row, 7, total, CELL, TOTAL)
+    book.close()
+    return len(entries)
+
+
+def _result_row(sheet: XlsxSheet, row: int, name: str, r: Row, *layers: Props) -> None:
+    sheet.text(row, 0, name, CELL, *layers)
+    sheet.number(row, 1, r.totals.count, CELL, CENTRE, *layers)
+    sheet.money(row, 2, r.totals.amount, CELL, *layers)
+    for i, action in enumerate(ACTIONS):
+        sheet.number(row, 3 + 2 * i, r.totals.counts[action], CELL, CENTRE, *layers)
+        sheet.money(row, 4 + 2 * i, r.totals.amounts[action], CELL, *layers)
+
+
+def results_workbook_write(
+    *, out: BinaryIO, campaign: Campaign, results: Results, headlines: Sequence[str]
+) -> None:
+    """The totals of the region and of each region below it, then of each zone."""
+    book = xlsx_book(out)
+    sheet = XlsxSheet(book, "分区域汇总", {})
+    headers = ["区划", "项目数", "总投资（万元）"]
+    for action in ACTIONS:
+        label = str(Action(action).label)
+        headers += [f"{label}项目数", f"{label}总投资（万元）"]
+    last = len(headers) - 1
+    sheet.widths([20, 10, 16, 12, 16, 12, 16, 12, 16])
+    sheet.title(0, last, f"{campaign.name}分区域汇总", TITLE)
+    row = 1
+    for line in headlines:
+        sheet.title(row, last, line, NOTE)
+        row += 1
+    for col, name in enumerate(headers):
+        sheet.text(row, col, name, HEADER)
+    row += 1
+    _result_row(sheet, row, f"{results.root.place.name}合计", results.root, TOTAL)
+    for r in results.rows:
+        row += 1
+        _result_row(sheet, row, f"{r.place.name}本级" if r.own else r.place.name, r)
+    if results.zone_rows:
+        row += 2
+        sheet.text(row, 0, "园区", HEADER)
+        for col, name in enumerate(headers[1:], start=1):
+            sheet.text(row, col, name, HEADER)
+        for r in results.zone_rows:
+            row += 1
+            _result_row(sheet, row, f"{r.place.name}（{r.place.level}）", r)
+    book.close()
