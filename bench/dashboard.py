@@ -568,20 +568,38 @@ DUCK_LAGGING = (
 )
 
 
+def _metric_sql(metric: Any, values: dict[str, int]) -> str:
+    """One event count's condition (``cube.EventMetric``) as SQL on plan_ym and actual_ym."""
+    from cornerstone.stats.cube import ACTUAL_NOT, ACTUAL_RANGES, PLAN_RANGES
+
+    parts: list[str] = []
+    if plan_range := PLAN_RANGES[metric.plan]:
+        parts.append(f"plan_ym BETWEEN {values[plan_range[0]]} AND {values[plan_range[1]]}")
+    if metric.actual in ACTUAL_NOT:
+        parts.append(f"(actual_ym = 0 OR actual_ym > {values[ACTUAL_NOT[metric.actual]]})")
+    elif actual_range := ACTUAL_RANGES[metric.actual]:
+        parts.append(f"actual_ym BETWEEN {values[actual_range[0]]} AND {values[actual_range[1]]}")
+    if metric.either:
+        parts = [f"({' OR '.join(parts)})"]
+    if metric.relation:
+        parts.append(f"actual_ym {metric.relation} plan_ym")
+    return " AND ".join([f"event = '{metric.event}'", *parts])
+
+
 class DuckDashboard:
     """The overview's figures of one region subtree as DuckDB SQL over the raw rows."""
 
     def __init__(self, duck: Any, *, low: str, high: str, child_length: int) -> None:
-        from cornerstone.stats.cube import EVENT_METRICS, bounds, event_condition_sql
+        from cornerstone.stats.cube import EVENT_METRICS, bounds
         from cornerstone.stats.rollups import capacity_months
 
         self.duck = duck
         self.params = {"low": low, "high": high, "k": child_length, "y": YEAR, "n": MONTH}
         values = bounds(YEAR, MONTH)
-        # Each count's condition as the product defines it (integers and names only), over
-        # the projects counted per sub-region and (event, planned, actual) pair.
+        # Each count's condition as the product defines it, written as SQL over the exact
+        # (event, planned, actual) pairs: the product reduces the pairs first, DuckDB not.
         counts = ", ".join(
-            f"sum(n) FILTER (WHERE {event_condition_sql(metric, values)})"
+            f"sum(n) FILTER (WHERE {_metric_sql(metric, values)})"
             for metric in EVENT_METRICS.values()
         )
         self.metrics = list(EVENT_METRICS)
