@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
+from django.http import FileResponse
+
+from cornerstone.accounts.choices import Role
+from cornerstone.campaigns import queries
 from cornerstone.campaigns.choices import Action
+from cornerstone.campaigns.headlines import region_headline, results_headlines
 from cornerstone.campaigns.models import Campaign, CampaignProject
-from cornerstone.campaigns.results import ACTIONS, Results, Row
+from cornerstone.campaigns.results import ACTIONS, Entry, Results, Row, Totals
+from cornerstone.core.downloads import xlsx_download
 from cornerstone.core.xlsx import (
     CELL,
     CENTRE,
@@ -24,6 +30,9 @@ from cornerstone.core.xlsx import (
     XlsxSheet,
     xlsx_book,
 )
+
+if TYPE_CHECKING:
+    from cornerstone.accounts.models import User
 
 PROJECT_COLUMNS = [
     ("序号", 6),
@@ -119,3 +128,39 @@ def results_workbook_write(
             row += 1
             _result_row(sheet, row, f"{r.place.name}（{r.place.level}）", r)
     book.close()
+
+
+def entries_totals(entries: Sequence[CampaignProject]) -> Totals:
+    """Counts and investment per action of rows read by ``queries.entries_visible``."""
+    totals = Totals()
+    for e in entries:
+        totals.add(Entry(e.project_id, e.project.region_id, e.action, e.amount))  # type: ignore[attr-defined]
+    return totals
+
+
+def projects_download(*, actor: User, campaign: Campaign) -> FileResponse:
+    """The participating projects the actor sees, with the headline of the actor's area."""
+    entries = list(queries.entries_visible(actor=actor, campaign=campaign))
+    headline = ""
+    if actor.role != Role.OWNER or actor.is_superuser:
+        root = queries.results_root(actor=actor, campaign=campaign)
+        headline = region_headline(root.name, entries_totals(entries))
+    return xlsx_download(
+        lambda out: projects_workbook_write(
+            out=out, campaign=campaign, entries=entries, headline=headline
+        ),
+        f"{campaign.name}-参加项目.xlsx",
+    )
+
+
+def results_download(*, actor: User, campaign: Campaign, region_code: str | None) -> FileResponse:
+    """The results per region at ``region_code`` (default: the actor's results root)."""
+    region, results = queries.campaign_results(
+        actor=actor, campaign=campaign, region_code=region_code
+    )
+    return xlsx_download(
+        lambda out: results_workbook_write(
+            out=out, campaign=campaign, results=results, headlines=results_headlines(results)
+        ),
+        f"{campaign.name}-{region.name}汇总.xlsx",
+    )

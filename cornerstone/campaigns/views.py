@@ -19,13 +19,11 @@ from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects
 from cornerstone.campaigns import queries, services
 from cornerstone.campaigns.choices import Action, CampaignKind, CampaignStatus
-from cornerstone.campaigns.exports import projects_workbook_write, results_workbook_write
+from cornerstone.campaigns.exports import entries_totals, projects_download, results_download
 from cornerstone.campaigns.filters import CampaignFilterSet
 from cornerstone.campaigns.forms import CampaignForm, VenueForm, errors_apply
-from cornerstone.campaigns.headlines import region_headline, results_headlines
+from cornerstone.campaigns.headlines import results_headlines
 from cornerstone.campaigns.models import Campaign, CampaignProject
-from cornerstone.campaigns.results import Entry, Totals
-from cornerstone.core.downloads import xlsx_download
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.codes import ancestors_of, in_subtree, subtree_bounds
 from cornerstone.geo.models import Region
@@ -133,13 +131,6 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign, "nav": NAV})
 
 
-def _totals(entries: list[CampaignProject]) -> Totals:
-    totals = Totals()
-    for e in entries:
-        totals.add(Entry(e.project_id, e.project.region_id, e.action, e.amount))  # type: ignore[attr-defined]
-    return totals
-
-
 def _entries_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     entries = list(queries.entries_visible(actor=request.user, campaign=campaign))
     editable = queries.campaign_editable(actor=request.user, campaign=campaign)
@@ -150,7 +141,7 @@ def _entries_context(request: HttpRequest, campaign: Campaign) -> dict[str, Any]
     return {
         "campaign": campaign,
         "entries": entries,
-        "totals": _totals(entries),
+        "totals": entries_totals(entries),
         "editable": editable,
         "venues": list(campaign.venues.select_related("region")),
         "actions": Action.choices,
@@ -313,28 +304,16 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def campaign_projects_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     """The participating projects the user sees, as a workbook."""
-    campaign = _campaign(request, pk)
-    entries = list(queries.entries_visible(actor=request.user, campaign=campaign))
-    headline = ""
-    if not _is_owner(request.user):
-        root = queries.results_root(actor=request.user, campaign=campaign)
-        headline = region_headline(root.name, _totals(entries))
-    return xlsx_download(
-        lambda out: projects_workbook_write(
-            out=out, campaign=campaign, entries=entries, headline=headline
-        ),
-        f"{campaign.name}-参加项目.xlsx",
-    )
+    return projects_download(actor=_actor(request), campaign=_campaign(request, pk))
 
 
 @login_required
 def campaign_results_xlsx(request: HttpRequest, pk: int) -> FileResponse:
     """The results per region, as a workbook."""
     campaign = _campaign(request, pk)
-    region, results, _base = _results(request, campaign)
-    return xlsx_download(
-        lambda out: results_workbook_write(
-            out=out, campaign=campaign, results=results, headlines=results_headlines(results)
-        ),
-        f"{campaign.name}-{region.name}汇总.xlsx",
-    )
+    try:
+        return results_download(
+            actor=_actor(request), campaign=campaign, region_code=request.GET.get("region") or None
+        )
+    except Region.DoesNotExist:
+        raise Http404 from None
