@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import NOTHING, can_edit_region, region_scope_q
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus
@@ -31,7 +32,8 @@ from cornerstone.evaluation.models import (
     SelfAssessment,
 )
 from cornerstone.evaluation.rules import Scheme, components_parse, criterion_parse
-from cornerstone.geo.codes import ancestors_of
+from cornerstone.geo.codes import ancestors_of, subtree_bounds
+from cornerstone.geo.models import Region, Zone
 
 RESULT_STATUSES = (RoundStatus.CLOSED, RoundStatus.PUBLISHED)
 
@@ -319,3 +321,27 @@ def self_assessments(
     """Self-assessments of the units the actor may see, by unit id."""
     units = units_visible(actor=actor, round_=round_)
     return {s.unit_id: s for s in round_.self_scores.filter(unit__in=units)}
+
+
+def evaluator_candidates(*, actor: User | AnonymousUser) -> QuerySet[User]:
+    """Active users of the actor's subtree who may sit on a panel."""
+    return User.objects.filter(
+        region_scope_q(actor, "region_id"),
+        is_active=True,
+        role__in=(Role.EVALUATOR, Role.ADMIN, Role.LEADER),
+    ).order_by("region_id", "username")
+
+
+def unit_candidates(round_: EvaluationRound) -> tuple[QuerySet[Region], QuerySet[Zone]]:
+    """The regions directly under the round's region and the zones inside it, not yet units."""
+    low, high = subtree_bounds(round_.region_id)
+    taken = round_.units.all()
+    regions = Region.objects.filter(parent_id=round_.region_id).exclude(
+        code__in=taken.exclude(region=None).values("region_id")
+    )
+    zones = (
+        Zone.objects.filter(region_id__gte=low, region_id__lt=high)
+        .exclude(pk__in=taken.exclude(zone=None).values("zone_id"))
+        .select_related("region")
+    )
+    return regions.order_by("code"), zones.order_by("region_id", "name")
