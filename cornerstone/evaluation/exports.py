@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import BinaryIO
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from cornerstone.core.downloads import xlsx_download
 from cornerstone.core.xlsx import CELL, CENTRE, HEADER, NOTE, TITLE, XlsxSheet, xlsx_book
 from cornerstone.documents.official_docx import (
     document_new,
@@ -146,3 +148,11 @@ def results_docx(*, round_: EvaluationRound, rows: Sequence[BoardRow]) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def results_download(*, round_: EvaluationRound, rows: Sequence[BoardRow]) -> FileResponse:
+    """The results workbook as a download (the page's and the API's)."""
+    return xlsx_download(
+        lambda out: results_workbook_write(out=out, round_=round_, rows=rows),
+        _("%(name)s结果.xlsx") % {"name": round_.name},
+    )

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region
-from cornerstone.core.downloads import xlsx_download
 from cornerstone.evaluation import exports, queries, services
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus, Source
 from cornerstone.evaluation.forms import (
@@ -429,10 +428,7 @@ def _export_rows(request: HttpRequest, pk: int) -> tuple[EvaluationRound, list[q
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The round's results as xlsx (the units the user may see)."""
     round_, rows = _export_rows(request, pk)
-    return xlsx_download(
-        lambda out: exports.results_workbook_write(out=out, round_=round_, rows=rows),
-        f"{round_.name}结果.xlsx",
-    )
+    return exports.results_download(round_=round_, rows=rows)
 
 
 @login_required

@@ -61,6 +61,11 @@ def round_new(
 
 @pytest.fixture
 def tour(cast: Any, geo: Any) -> Tour:
+    return tour_build(cast, geo)
+
+
+def tour_build(cast: Any, geo: Any) -> Tour:
+    """The 太原市 round under the Jinan-style preset, three evaluators assigned, in draft."""
     round_ = round_new(cast, geo, preset=JINAN_OBSERVATION)
     second = UserFactory(username="evaluator2", role=Role.EVALUATOR, region=geo.taiyuan)
     third = UserFactory(username="evaluator3", role=Role.EVALUATOR, region=geo.xiaodian)
