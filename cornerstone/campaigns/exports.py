@@ -11,6 +11,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, BinaryIO
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cornerstone.accounts.choices import Role
 from cornerstone.campaigns import queries
@@ -35,17 +37,17 @@ if TYPE_CHECKING:
     from cornerstone.accounts.models import User
 
 PROJECT_COLUMNS = [
-    ("序号", 6),
-    ("活动环节", 10),
-    ("项目代码", 26),
-    ("项目名称", 36),
-    ("所在区划", 12),
-    ("所在园区", 24),
-    ("业主单位", 28),
-    ("总投资（万元）", 16),
-    ("会场", 20),
-    ("所处阶段", 12),
-    ("备注", 20),
+    (gettext_lazy("序号"), 6),
+    (gettext_lazy("活动环节"), 10),
+    (gettext_lazy("项目代码"), 26),
+    (gettext_lazy("项目名称"), 36),
+    (gettext_lazy("所在区划"), 12),
+    (gettext_lazy("所在园区"), 24),
+    (gettext_lazy("业主单位"), 28),
+    (gettext_lazy("总投资（万元）"), 16),
+    (gettext_lazy("会场"), 20),
+    (gettext_lazy("所处阶段"), 12),
+    (gettext_lazy("备注"), 20),
 ]
 
 
@@ -54,13 +56,19 @@ def projects_workbook_write(
 ) -> int:
     """The participating projects the reader sees, grouped by action; returns the row count."""
     book = xlsx_book(out)
-    sheet = XlsxSheet(book, "参加项目", {})
+    sheet = XlsxSheet(book, _("参加项目"), {})
     last = len(PROJECT_COLUMNS) - 1
     sheet.widths(width for _name, width in PROJECT_COLUMNS)
     sheet.title(0, last, campaign.name, TITLE)
-    sheet.title(1, last, f"活动日期：{campaign.date.isoformat()}　{headline}", NOTE)
+    sheet.title(
+        1,
+        last,
+        _("活动日期：%(date)s　%(headline)s")
+        % {"date": campaign.date.isoformat(), "headline": headline},
+        NOTE,
+    )
     for col, (name, _width) in enumerate(PROJECT_COLUMNS):
-        sheet.text(2, col, name, HEADER)
+        sheet.text(2, col, str(name), HEADER)
     row = 2
     for row, entry in enumerate(entries, start=3):
         project = entry.project
@@ -77,7 +85,7 @@ def projects_workbook_write(
         sheet.text(row, 10, entry.note, CELL)
     total_row = row + 1
     sheet.text(total_row, 0, "", CELL, TOTAL)
-    sheet.text(total_row, 1, "合计", CELL, TOTAL)
+    sheet.text(total_row, 1, _("合计"), CELL, TOTAL)
     for col in (2, 3, 4, 5, 6, 8, 9, 10):
         sheet.text(total_row, col, "", CELL, TOTAL)
     total = sum((e.amount for e in entries), Decimal(0))  # type: ignore[attr-defined]
@@ -100,14 +108,17 @@ def results_workbook_write(
 ) -> None:
     """The totals of the region and of each region below it, then of each zone."""
     book = xlsx_book(out)
-    sheet = XlsxSheet(book, "分区域汇总", {})
-    headers = ["区划", "项目数", "总投资（万元）"]
+    sheet = XlsxSheet(book, _("分区域汇总"), {})
+    headers = [_("区划"), _("项目数"), _("总投资（万元）")]
     for action in ACTIONS:
         label = str(Action(action).label)
-        headers += [f"{label}项目数", f"{label}总投资（万元）"]
+        headers += [
+            _("%(action)s项目数") % {"action": label},
+            _("%(action)s总投资（万元）") % {"action": label},
+        ]
     last = len(headers) - 1
     sheet.widths([20, 10, 16, 12, 16, 12, 16, 12, 16])
-    sheet.title(0, last, f"{campaign.name}分区域汇总", TITLE)
+    sheet.title(0, last, _("%(name)s分区域汇总") % {"name": campaign.name}, TITLE)
     row = 1
     for line in headlines:
         sheet.title(row, last, line, NOTE)
@@ -115,18 +126,25 @@ def results_workbook_write(
     for col, name in enumerate(headers):
         sheet.text(row, col, name, HEADER)
     row += 1
-    _result_row(sheet, row, f"{results.root.place.name}合计", results.root, TOTAL)
+    total_label = _("%(region)s合计") % {"region": results.root.place.name}
+    _result_row(sheet, row, total_label, results.root, TOTAL)
     for r in results.rows:
         row += 1
-        _result_row(sheet, row, f"{r.place.name}本级" if r.own else r.place.name, r)
+        name = _("%(region)s本级") % {"region": r.place.name} if r.own else r.place.name
+        _result_row(sheet, row, name, r)
     if results.zone_rows:
         row += 2
-        sheet.text(row, 0, "园区", HEADER)
+        sheet.text(row, 0, _("园区"), HEADER)
         for col, name in enumerate(headers[1:], start=1):
             sheet.text(row, col, name, HEADER)
         for r in results.zone_rows:
             row += 1
-            _result_row(sheet, row, f"{r.place.name}（{r.place.level}）", r)
+            _result_row(
+                sheet,
+                row,
+                _("%(zone)s（%(kind)s）") % {"zone": r.place.name, "kind": r.place.level},
+                r,
+            )
     book.close()
 
 
@@ -149,7 +167,7 @@ def projects_download(*, actor: User, campaign: Campaign) -> FileResponse:
         lambda out: projects_workbook_write(
             out=out, campaign=campaign, entries=entries, headline=headline
         ),
-        f"{campaign.name}-参加项目.xlsx",
+        _("%(name)s-参加项目.xlsx") % {"name": campaign.name},
     )
 
 
@@ -162,5 +180,5 @@ def results_download(*, actor: User, campaign: Campaign, region_code: str | None
         lambda out: results_workbook_write(
             out=out, campaign=campaign, results=results, headlines=results_headlines(results)
         ),
-        f"{campaign.name}-{region.name}汇总.xlsx",
+        _("%(name)s-%(region)s汇总.xlsx") % {"name": campaign.name, "region": region.name},
     )

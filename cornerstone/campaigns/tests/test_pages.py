@@ -215,3 +215,18 @@ def test_workbooks(cast, ledger, province_campaign):
     assert [r[3] for r in sheet.iter_rows(min_row=4, values_only=True)][:-1] == [
         ledger.xiaodian.name
     ]
+
+
+def test_detail_and_results_pages_do_not_query_per_row(
+    geo, cast, taiyuan_campaign, django_assert_max_num_queries
+):
+    for i in range(40):
+        project = ProjectFactory(region=geo.xiaodian if i % 2 else geo.yingze)
+        entry_make(taiyuan_campaign, project, Action.START if i % 3 else Action.SIGN)
+    client = client_for(cast.taiyuan_admin)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("campaigns:detail", args=[taiyuan_campaign.pk]))
+    assert response.content.decode().count('data-testid="blockers"') == 40
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("campaigns:results", args=[taiyuan_campaign.pk]))
+    assert response.context["results"].root.totals.count == 40
