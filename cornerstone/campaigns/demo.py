@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
@@ -216,3 +217,17 @@ def demo_campaigns_load(*, today: dt.date, seed: int) -> int:
     )
     made += _enrol(admin, upcoming, {Action.START: starts}, venues, source)
     return made
+
+
+@transaction.atomic
+def demo_campaigns_reset(*, users: Iterable[User]) -> int:
+    """Delete the campaigns the given (demo) accounts created or confirmed; returns how many.
+
+    Their rows and venues go with them; the project steps they recorded stay with the
+    projects (which the demo reset deletes itself).
+    """
+    accounts = list(users)
+    campaigns = Campaign.objects.filter(Q(created_by__in=accounts) | Q(confirmed_by__in=accounts))
+    count = campaigns.count()
+    campaigns.delete()
+    return count

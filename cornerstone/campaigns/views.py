@@ -172,12 +172,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _entries_response(
-    request: HttpRequest, campaign: Campaign, error: str | None = None
+    request: HttpRequest, campaign: Campaign, error: str | None = None, enrolled: bool = False
 ) -> HttpResponse:
-    """After an enrolment change: the table alone for htmx, else back to the page."""
+    """After an enrolment change: the table alone for htmx (and the search results
+    cleared once a project was added), else back to the page."""
     if request.htmx:
         context = _entries_context(request, campaign)
-        context["error"] = error
+        context.update(error=error, enrolled=enrolled)
         return render(request, "campaigns/detail.html#entries", context)
     if error:
         messages.error(request, error)
@@ -203,7 +204,7 @@ def campaign_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         services.campaign_projects_enrol(actor=_actor(request), campaign=campaign, items=[item])
     except ValidationError as exc:
         return _entries_response(request, campaign, " ".join(exc.messages))
-    return _entries_response(request, campaign)
+    return _entries_response(request, campaign, enrolled=True)
 
 
 @login_required

@@ -10,12 +10,12 @@ from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.campaigns import queries
 from cornerstone.campaigns.choices import ACTION_MILESTONE, CampaignKind, CampaignStatus
-from cornerstone.campaigns.demo import demo_campaigns_load
-from cornerstone.campaigns.models import Campaign
+from cornerstone.campaigns.demo import demo_campaigns_load, demo_campaigns_reset
+from cornerstone.campaigns.models import Campaign, CampaignProject
 from cornerstone.core.models import AuditEvent
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.projects.choices import StepStatus
-from cornerstone.projects.demo import demo_load
+from cornerstone.projects.demo import demo_load, demo_usernames
 from cornerstone.projects.lifecycle import current_stage_id
 from cornerstone.projects.models import ProjectStep
 from cornerstone.projects.queries import lifecycle_rules
@@ -67,3 +67,5 @@ def test_demo_campaigns(time_machine, settings):
     assert results.root.totals.count == past.entries.count()
     assert sum((r.totals.amount for r in results.rows), Decimal(0)) == listed
     assert region.code == "140000"
+    assert demo_campaigns_reset(users=User.objects.filter(username__in=demo_usernames())) == 2
+    assert not Campaign.objects.exists() and not CampaignProject.objects.exists()

@@ -104,6 +104,7 @@ def test_enrol_through_htmx_search_and_remove(geo, cast, ledger, taiyuan_campaig
     enrol = reverse("campaigns:enrol", args=[taiyuan_campaign.pk])
     response = client.post(enrol, {"project": ledger.xiaodian.pk, "action": "start"}, **HTMX)
     assert ledger.xiaodian.name in response.content.decode()
+    assert 'id="candidates" hx-swap-oob="true"' in response.content.decode()
     assert CampaignProject.objects.filter(project=ledger.xiaodian, action="start").exists()
     again = client.post(enrol, {"project": ledger.xiaodian.pk, "action": "sign"}, **HTMX)
     assert "已在本次活动中（开工），不能重复加入。" in again.content.decode()
