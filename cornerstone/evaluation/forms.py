@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -104,3 +105,35 @@ class SelfForm(ChoicesForm):
     unit = forms.ChoiceField(label=_("单位"))
     score = forms.CharField(label=_("自评分"), max_length=20)
     basis = forms.CharField(label=_("自评依据"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PresetForm(ChoicesForm):
+    preset = forms.ChoiceField(label=_("预置方案"))
+    region = forms.ChoiceField(label=_("所属区划"))
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("评分项"), max_length=200)
+    max_score = forms.DecimalField(
+        label=_("满分"),
+        required=False,
+        max_digits=9,
+        decimal_places=2,
+        help_text=_("留空则不封顶。"),
+    )
+    rule = forms.CharField(
+        label=_("计分规则（JSON）"),
+        widget=forms.Textarea(attrs={"rows": 6, "class": "font-monospace"}),
+        help_text=_("规则类型和写法见《赛马评比管理员手册》。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+        self.fields["rule"].widget.attrs["class"] += " font-monospace"
+
+    def clean_rule(self) -> Any:
+        try:
+            return json.loads(self.cleaned_data["rule"])
+        except ValueError as exc:
+            raise ValidationError(_("不是有效的 JSON：%s") % exc) from None

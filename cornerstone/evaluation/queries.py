@@ -295,7 +295,7 @@ def history(*, actor: User | AnonymousUser, round_: EvaluationRound, limit: int 
     )[::-1]
     units = {_unit_key(u): u.name for u in units_visible(actor=actor, round_=round_)}
     ranks: dict[tuple[str | None, int | None], dict[int, int]] = {key: {} for key in units}
-    for result in RoundResult.objects.filter(round__in=rounds).select_related("unit"):
+    for result in RoundResult.objects.filter(round__in=rounds).select_related("unit", "round"):
         key = _unit_key(result.unit)
         if key in ranks and results_visible(actor, result.round):
             ranks[key][result.round_id] = result.rank
@@ -345,3 +345,16 @@ def unit_candidates(round_: EvaluationRound) -> tuple[QuerySet[Region], QuerySet
         .select_related("region")
     )
     return regions.order_by("code"), zones.order_by("region_id", "name")
+
+
+def scheme_get(*, actor: User | AnonymousUser, pk: int) -> EvaluationScheme:
+    """One visible scheme; DoesNotExist when outside scope."""
+    return schemes_visible(actor=actor).select_related("region").get(pk=pk)
+
+
+def scheme_editable(actor: User | AnonymousUser, scheme: EvaluationScheme) -> bool:
+    """Admins of the scheme's region edit it until a round using it has started."""
+    return (
+        can_edit_region(actor, scheme.region_id)
+        and not scheme.rounds.exclude(status=RoundStatus.DRAFT).exists()
+    )

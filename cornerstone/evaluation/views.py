@@ -23,15 +23,17 @@ from cornerstone.evaluation import exports, queries, services
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus, Source
 from cornerstone.evaluation.forms import (
     PRESET_PREFIX,
+    CriterionForm,
     DailyForm,
     EvaluatorForm,
+    PresetForm,
     ProjectsForm,
     RoundForm,
     SelfForm,
     UnitsForm,
     errors_apply,
 )
-from cornerstone.evaluation.models import EvaluationRound, RoundUnit
+from cornerstone.evaluation.models import EvaluationRound, EvaluationScheme, RoundUnit
 from cornerstone.evaluation.presets import PRESETS
 from cornerstone.evaluation.rules import entry_limits, rule_parse
 from cornerstone.geo.models import Region, Zone
@@ -346,7 +348,8 @@ def _sheet_rows(round_: EvaluationRound, sheet: Any, data: Any = None) -> list[d
 def sheet(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
     """The evaluator's own sheet for a unit: saved as a draft (htmx) or submitted."""
     round_ = _round(request, pk)
-    if queries.evaluator_assignment(actor=request.user, round_=round_) is None:
+    assignment = queries.evaluator_assignment(actor=request.user, round_=round_)
+    if assignment is None or not assignment.units.filter(pk=unit).exists():
         raise Http404
     unit_obj = _unit(request, round_, unit)
     current = queries.sheet_get(actor=request.user, round_=round_, unit=unit_obj)
@@ -443,3 +446,89 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attachment(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
+
+
+# --------------------------------------------------------------------------- schemes
+
+
+def _preset_form(request: HttpRequest, data: Any = None) -> PresetForm:
+    regions = [
+        (r.code, f"{r.code} {r.full_name or r.name}")
+        for r in regions_visible(actor=request.user).filter(
+            level__in=("province", "city", "county")
+        )
+    ]
+    presets = [(code, data_["name"]) for code, data_ in PRESETS.items()]
+    return PresetForm(data, choices={"preset": presets, "region": regions})
+
+
+@login_required
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    """Schemes the user may use; admins copy a preset into a scheme of their region."""
+    form = _preset_form(request, request.POST or None) if can_edit_projects(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                scheme = services.scheme_create_from_preset(
+                    actor=_actor(request),
+                    preset=form.cleaned_data["preset"],
+                    region=Region.objects.get(code=form.cleaned_data["region"]),
+                )
+            except ValidationError as exc:
+                errors_apply(form, exc)
+            else:
+                messages.success(request, _("已创建评价方案。"))
+                return redirect("evaluation:scheme", pk=scheme.pk)
+    page = Paginator(
+        queries.schemes_visible(actor=request.user).select_related("region").order_by("-id"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "evaluation/scheme_list.html", {"page": page, "form": form, "nav": "evaluation"}
+    )
+
+
+@login_required
+def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scheme's components and criteria; each criterion's rule edited as JSON."""
+    try:
+        scheme = queries.scheme_get(actor=request.user, pk=pk)
+    except EvaluationScheme.DoesNotExist:
+        raise Http404 from None
+    editable = queries.scheme_editable(request.user, scheme)
+    editing = request.POST.get("code") if request.method == "POST" else None
+    rows = []
+    for criterion in scheme.criteria.order_by("order", "id"):
+        initial = {
+            "name": criterion.name,
+            "max_score": criterion.max_score,
+            "rule": json.dumps(criterion.rule, ensure_ascii=False, indent=2),
+        }
+        bound = editing == criterion.code
+        form = CriterionForm(
+            request.POST if bound else None, initial=initial, prefix=criterion.code
+        )
+        if bound:
+            if not editable:
+                raise PermissionDenied
+            if form.is_valid():
+                try:
+                    services.criterion_save(
+                        actor=_actor(request),
+                        scheme=scheme,
+                        code=criterion.code,
+                        data=form.cleaned_data,
+                    )
+                except ValidationError as exc:
+                    errors_apply(form, exc)
+                else:
+                    messages.success(request, _("已保存评分项“%s”。") % form.cleaned_data["name"])
+                    return redirect("evaluation:scheme", pk=scheme.pk)
+        rows.append((criterion, form, initial["rule"]))
+    return render(
+        request,
+        "evaluation/scheme_detail.html",
+        {"scheme": scheme, "rows": rows, "editable": editable, "nav": "evaluation"},
+    )

@@ -186,3 +186,75 @@ def test_exports_wait_for_the_results(tour: Tour, cast: Any) -> None:
     assert client.get(reverse("evaluation:export-xlsx", args=[tour.round.pk])).status_code == 404
     page = client.get(reverse("evaluation:board", args=[tour.round.pk])).content.decode()
     assert "尚未结束" in page
+
+
+def test_a_sheet_page_only_for_an_assigned_unit(tour: Tour, cast: Any) -> None:
+    # The leader sees the whole round (the city is theirs) but evaluates 小店区 only.
+    services.round_evaluator_assign(
+        actor=cast.taiyuan_admin, round_=tour.round, user=cast.taiyuan_leader, units=[tour.xiaodian]
+    )
+    services.round_open(actor=cast.taiyuan_admin, round_=tour.round)
+    leader = client_for(cast.taiyuan_leader)
+    assert (
+        leader.get(reverse("evaluation:sheet", args=[tour.round.pk, tour.xiaodian.pk])).status_code
+        == 200
+    )
+    yingze = reverse("evaluation:sheet", args=[tour.round.pk, tour.yingze.pk])
+    assert leader.get(yingze).status_code == 404
+    assert leader.post(yingze, {"site": "90", "action": "submit"}).status_code == 404
+    assert not ScoreSheet.objects.exists()
+
+
+def test_board_queries_are_bounded(
+    tour: Tour, cast: Any, geo: Any, django_assert_max_num_queries: Any
+) -> None:
+    round_ = published(tour, cast)
+    client = client_for(cast.taiyuan_admin)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("evaluation:board", args=[round_.pk]))
+    assert response.status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("evaluation:round", args=[round_.pk])).status_code == 200
+
+
+def test_scheme_pages(tour: Tour, cast: Any, geo: Any) -> None:
+    client = client_for(cast.taiyuan_admin)
+    listing = client.get(reverse("evaluation:schemes")).content.decode()
+    assert tour.scheme.name in listing
+    response = client.post(
+        reverse("evaluation:schemes"), {"preset": YANAN_2017, "region": geo.xiaodian.code}
+    )
+    assert response.status_code == 302
+    url = reverse("evaluation:scheme", args=[tour.scheme.pk])
+    assert 'name="site-rule"' in client.get(url).content.decode()
+    # A bad rule is refused with its key named; nothing changes.
+    response = client.post(
+        url,
+        {"code": "site", "site-name": "现场观摩评价", "site-rule": '{"type": "evaluator_mean"}'},
+    )
+    assert "site.rule.max" in response.content.decode()
+    assert tour.scheme.criteria.get(code="site").rule == {
+        "type": "evaluator_mean",
+        "max": 100,
+        "drop_extremes_min_evaluators": 5,
+    }
+    response = client.post(
+        url,
+        {
+            "code": "site",
+            "site-name": "现场观摩",
+            "site-rule": '{"type": "evaluator_mean", "max": 60}',
+        },
+    )
+    assert response.status_code == 302
+    assert tour.scheme.criteria.get(code="site").rule == {"type": "evaluator_mean", "max": 60}
+    # Outside the region: not found; a leader reads but cannot edit.
+    assert client_for(cast.hebei_admin).get(url).status_code == 404
+    leader = client_for(cast.taiyuan_leader)
+    assert 'name="site-rule"' not in leader.get(url).content.decode()
+    assert (
+        leader.post(url, {"code": "site", "site-name": "x", "site-rule": "{}"}).status_code == 403
+    )
+    # Once a round using it has started, nobody edits it.
+    services.round_open(actor=cast.taiyuan_admin, round_=tour.round)
+    assert 'name="site-rule"' not in client.get(url).content.decode()
