@@ -221,11 +221,8 @@ def demo_campaigns_load(*, today: dt.date, seed: int) -> int:
 
 @transaction.atomic
 def demo_campaigns_reset(*, users: Iterable[User]) -> int:
-    """Delete the campaigns the given (demo) accounts created or confirmed; returns how many.
-
-    Their rows and venues go with them; the project steps they recorded stay with the
-    projects (which the demo reset deletes itself).
-    """
+    """Delete the campaigns the given (demo) accounts created or confirmed; returns how many."""
+    # Rows and venues go with them; the steps they recorded stay with the projects.
     accounts = list(users)
     campaigns = Campaign.objects.filter(Q(created_by__in=accounts) | Q(confirmed_by__in=accounts))
     count = campaigns.count()

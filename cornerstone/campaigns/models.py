@@ -47,10 +47,12 @@ class Campaign(models.Model):
 
     @property
     def status_colour(self) -> str:
+        """Badge colour of the status."""
         return CampaignStatus.colour(self.status)
 
     @property
     def is_draft(self) -> bool:
+        """Whether the campaign may still change."""
         return self.status == CampaignStatus.DRAFT
 
 
@@ -125,4 +127,5 @@ class CampaignProject(models.Model):
 
     @property
     def action_colour(self) -> str:
+        """Badge colour of the action."""
         return Action.colour(self.action)

@@ -48,8 +48,7 @@ def _scoped_projects(actor: User | AnonymousUser) -> QuerySet[Project]:
 
 
 def campaigns_visible(*, actor: User | AnonymousUser) -> QuerySet[Campaign]:
-    """Campaigns of the actor's subtree or with projects the actor sees, newest first,
-    each with the number of its rows the actor sees (``entry_count``)."""
+    """Campaigns of the actor's area or with projects they see, with ``entry_count``."""
     scoped = _scoped_projects(actor)
     with_rows = Q(pk__in=CampaignProject.objects.filter(project__in=scoped).values("campaign_id"))
     if getattr(actor, "role", None) == Role.OWNER and not actor.is_superuser:
@@ -106,10 +105,8 @@ def milestone_steps() -> dict[str, StepDefinition]:
 
 
 def lifecycle_facts(*, project_ids: Iterable[int]) -> dict[int, LifecycleFacts]:
-    """What the enrolment rules need to know of each project: signed, started, producing.
-
-    A step done, or the key date it sets already on the ledger, counts as behind it.
-    """
+    """Whether each project has signed, started and gone into production (step or date)."""
+    # A step done, or the key date it sets already on the ledger, counts as behind it.
     ids = list(project_ids)
     steps = milestone_steps()
     by_definition = {d.pk: m for m, d in steps.items()}
@@ -131,8 +128,8 @@ def lifecycle_facts(*, project_ids: Iterable[int]) -> dict[int, LifecycleFacts]:
 
 
 def enrol_candidates(*, actor: User | AnonymousUser, campaign: Campaign, q: str) -> list[Project]:
-    """Projects the actor may enrol: in scope, in the campaign's subtree, not yet in it,
-    matching a code or name fragment; the biggest first, at most twenty."""
+    """Up to twenty projects matching ``q`` that the actor may enrol, biggest first."""
+    # In the actor's scope, in the campaign's subtree, not in the campaign yet.
     text = q.strip()
     if not text:
         return []
@@ -148,8 +145,8 @@ def enrol_candidates(*, actor: User | AnonymousUser, campaign: Campaign, q: str)
 
 
 def results_root(*, actor: User | AnonymousUser, campaign: Campaign) -> Region:
-    """Where the actor reads the results from: the organising region, or their own
-    region when the campaign was organised above it. Owners are refused."""
+    """The region the actor's results start at: the organiser's, or their own below it."""
+    # Owners are refused: the results are a statistic of a region, not of an owner.
     if not actor.is_authenticated:
         raise PermissionDenied
     if getattr(actor, "role", None) == Role.OWNER and not actor.is_superuser:
@@ -165,8 +162,7 @@ def results_root(*, actor: User | AnonymousUser, campaign: Campaign) -> Region:
 def campaign_results(
     *, actor: User | AnonymousUser, campaign: Campaign, region_code: str | None = None
 ) -> tuple[Region, Results]:
-    """Totals per action at ``region_code`` (default: the results root) and each region
-    below it, and per development zone; only the projects the actor may see count."""
+    """Totals per action at a region, each region below it and each zone, of visible rows."""
     base = results_root(actor=actor, campaign=campaign)
     region = base
     if region_code and region_code != base.code:
@@ -217,10 +213,8 @@ def campaign_results(
 def projects_started_at_campaigns(
     *, project_ids: Iterable[int], start: dt.date, end: dt.date
 ) -> set[int]:
-    """Ids of the given projects started (开工) at a confirmed campaign dated in [start, end].
-
-    Not scoped: the caller passes the projects it already scoped.
-    """
+    """Ids of the given projects started (开工) at a confirmed campaign dated in [start, end]."""
+    # Not scoped: the caller passes the projects it already scoped.
     ids = list(project_ids)
     found: set[int] = set()
     # Slices keep each query under SQLite's parameter limit.
@@ -238,8 +232,7 @@ def projects_started_at_campaigns(
 
 
 def entries_readiness(*, entries: Iterable[CampaignProject]) -> dict[int, list[str]]:
-    """For each row's project, the required steps still to settle before its action's step
-    can be completed on confirmation (empty when ready)."""
+    """Per project, the required steps to settle before confirming its action (empty: ready)."""
     rows = list(entries)
     steps = milestone_steps()
     rules = lifecycle_rules()

@@ -40,15 +40,18 @@ class Totals:
     )
 
     def add(self, entry: Entry) -> None:
+        """Count one project under its action."""
         self.counts[entry.action] += 1
         self.amounts[entry.action] += entry.investment
 
     @property
     def count(self) -> int:
+        """Projects over all actions."""
         return sum(self.counts.values())
 
     @property
     def amount(self) -> Decimal:
+        """Total investment over all actions (万元)."""
         return sum(self.amounts.values(), Decimal("0.00"))
 
     def cells(self) -> list[tuple[str, int, Decimal]]:
@@ -93,10 +96,8 @@ def results_build(
     zones: Sequence[Place] = (),
     drillable: frozenset[str] = frozenset(),
 ) -> Results:
-    """Totals of the root, of each child region (and the root's own), and of each zone.
-
-    ``entries`` must all lie in the root's subtree; ``zones`` are keyed by their id as text.
-    """
+    """Totals of the root, of each child region (and the root's own), and of each zone."""
+    # ``entries`` must all lie in the root's subtree; ``zones`` are keyed by their id as text.
     total = Totals()
     by_child = {
         c.code: Row(place=c, totals=Totals(), drillable=c.code in drillable) for c in children

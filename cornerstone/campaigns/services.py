@@ -290,12 +290,10 @@ def campaign_project_remove(
 def campaign_confirm(
     *, actor: User, campaign: Campaign, source: AuditSource = AuditSource.PAGE
 ) -> Campaign:
-    """Record the event: each project's step completed on the event date, all or nothing.
-
-    The step is found by the milestone of the action; the lifecycle service checks the
-    order of steps and writes each project's audit row, whose note names the campaign.
-    The announced investment is frozen on each row.
-    """
+    """Record the event: each project's step completed on the event date, all or nothing."""
+    # The step is found by the action's milestone; the lifecycle service checks the order
+    # of steps and writes each project's audit row, whose note names the campaign. The
+    # announced investment is frozen on each row.
     campaign = _locked_draft(actor, campaign)
     today = timezone.localdate()
     if campaign.date > today:
