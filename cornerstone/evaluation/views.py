@@ -394,7 +394,8 @@ def sheet(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
         "nav": "evaluation",
     }
     template = "evaluation/_partials/sheet_form.html" if request.htmx else "evaluation/sheet.html"
-    return render(request, template, context, status=400 if errors else 200)
+    # htmx swaps only successful responses: a refused sheet comes back as 200 with its errors.
+    return render(request, template, context, status=400 if errors and not request.htmx else 200)
 
 
 @login_required

@@ -433,3 +433,15 @@ def test_rounding_is_half_up_at_the_end_only() -> None:
               {"a": D(0), "b": D(0), "c": D(100)}]  # fmt: skip
     [r] = unit_scores(sheet, [UnitInputs("u", sheets=sheets)])
     assert r.total == D(100)
+
+
+@given(
+    st.decimals(min_value=0, max_value=300, places=2),
+    st.decimals(min_value=0, max_value=300, places=2),
+)
+def test_award_sheet_is_monotone_and_within_its_caps(low: Decimal, high: Decimal) -> None:
+    low, high = min(low, high), max(low, high)
+    a, b = (award_line(str(rate)).score for rate in (low, high))
+    # A higher completion rate never scores less; the score stays within 25 ± 10.
+    assert a <= b
+    assert D(15) <= a <= D(35) and D(15) <= b <= D(35)
