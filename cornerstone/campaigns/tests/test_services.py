@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 
 from cornerstone.campaigns import services
 from cornerstone.campaigns.choices import Action, CampaignStatus
@@ -284,3 +285,14 @@ def test_confirm_refuses_a_future_event_and_an_empty_one(geo, cast, ledger, froz
     assert messages(exc) == ["本次活动还没有参加项目。"]
     with pytest.raises(PermissionDenied):
         services.campaign_confirm(actor=cast.taiyuan_leader, campaign=empty)
+
+
+def test_the_database_refuses_a_project_twice_in_one_campaign(geo, cast, ledger, taiyuan_campaign):
+    entry_make(taiyuan_campaign, ledger.xiaodian, Action.START)
+    twice = CampaignProject(campaign=taiyuan_campaign, project=ledger.xiaodian, action="sign")
+    with pytest.raises(ValidationError) as exc:
+        twice.full_clean()
+    assert exc.value.messages == ["该项目已在本次活动中。"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twice.save()
+    assert CampaignProject.objects.count() == 1
