@@ -10,7 +10,7 @@ from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.campaigns import queries
 from cornerstone.campaigns.choices import ACTION_MILESTONE, CampaignKind, CampaignStatus
-from cornerstone.campaigns.demo import demo_campaigns_load, demo_campaigns_reset
+from cornerstone.campaigns.demo import demo_campaigns_reset
 from cornerstone.campaigns.models import Campaign, CampaignProject
 from cornerstone.core.models import AuditEvent
 from cornerstone.geo.choices import RegionLevel
@@ -28,11 +28,11 @@ TODAY = dt.date(2026, 11, 24)
 def test_demo_campaigns(time_machine, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     time_machine.move_to(dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    # The demo loads its campaigns itself (after reports, problems and lights).
     demo_load(projects=200, seed=2026, today=TODAY)
-    made = demo_campaigns_load(today=TODAY, seed=2026)
     past = Campaign.objects.get(kind=CampaignKind.THREE_BATCHES)
     upcoming = Campaign.objects.get(kind=CampaignKind.MASS_START)
-    assert made == past.entries.count() + upcoming.entries.count()
+    assert past.entries.count() > 0 and upcoming.entries.count() > 0
     assert past.status == CampaignStatus.CONFIRMED and past.date == TODAY - dt.timedelta(21)
     assert upcoming.status == CampaignStatus.DRAFT and upcoming.date > TODAY
     assert past.venues.filter(kind="main").count() == 1 and past.venues.count() > 1

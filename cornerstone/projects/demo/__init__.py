@@ -24,6 +24,7 @@ from django.utils import timezone
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.alerts.demo import demo_alerts_load
+from cornerstone.campaigns.demo import demo_campaigns_load, demo_campaigns_reset
 from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.dispatch.demo import demo_dispatch_load
@@ -216,10 +217,11 @@ def _dispatch_work_load(*, today: dt.date, seed: int, progress: Progress | None)
     problems = demo_problems_load(today=today, seed=seed)
     lights = demo_alerts_load(today=today, seed=seed)
     meeting = demo_dispatch_load(today=today, seed=seed)
+    campaigns = demo_campaigns_load(today=today, seed=seed)
     if progress:
         progress(
             f"  进度报告 {reports} 份，问题 {problems} 个，本月预警 {lights} 个，"
-            f"调度会议题与议定事项 {meeting} 条"
+            f"调度会议题与议定事项 {meeting} 条，集中活动项目 {campaigns} 个"
         )
 
 
@@ -286,6 +288,7 @@ def _dispatch_work_reset() -> None:
     """Remove what the demo accounts created beyond projects, which would keep them alive."""
     demo_users = User.objects.filter(username__in=demo_usernames())
     with transaction.atomic():
+        demo_campaigns_reset(users=demo_users)
         Briefing.objects.filter(created_by__in=demo_users).delete()
         DispatchMeeting.objects.filter(created_by__in=demo_users).delete()
         SupervisionOrder.objects.filter(issued_by__in=demo_users).delete()
