@@ -23,7 +23,7 @@ from cornerstone.api.auth import actor
 from cornerstone.api.projects import page_slice
 from cornerstone.api.schemas import ERRORS, Paging
 from cornerstone.core.choices import AuditSource
-from cornerstone.evaluation import exports, queries, services
+from cornerstone.evaluation import entry_services, exports, queries, services
 from cornerstone.evaluation.models import EvaluationRound, RoundUnit, ScoreSheet
 
 router = Router(tags=["赛马评比"])
@@ -275,7 +275,7 @@ def sheet_save(
     user = actor(request)
     round_ = queries.round_get(actor=user, pk=round_id)
     unit = queries.unit_get(actor=user, round_=round_, pk=unit_id)
-    sheet = services.score_sheet_save(
+    sheet = entry_services.score_sheet_save(
         actor=user,
         round_=round_,
         unit=unit,

@@ -16,7 +16,7 @@ from django.db import transaction
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.core.choices import AuditSource
-from cornerstone.evaluation import services
+from cornerstone.evaluation import entry_services, scheme_services, services
 from cornerstone.evaluation.models import EvaluationRound
 from cornerstone.evaluation.presets import AWARD_2020, JINAN_OBSERVATION
 from cornerstone.geo.choices import RegionLevel
@@ -68,7 +68,7 @@ def _observation(
         services.round_evaluator_assign(actor=admin, round_=round_, user=user, source=SOURCE)
     strength = {unit.pk: rng.uniform(70, 95) for unit in units}
     for unit in units:
-        services.daily_score_add(
+        entry_services.daily_score_add(
             actor=admin,
             round_=round_,
             unit=unit,
@@ -78,7 +78,7 @@ def _observation(
             source=SOURCE,
         )
         if rng.random() < 0.6:
-            services.self_assessment_submit(
+            entry_services.self_assessment_submit(
                 actor=admin,
                 round_=round_,
                 unit=unit,
@@ -90,7 +90,7 @@ def _observation(
     for user in panel:
         for unit in units:
             score = min(100, max(50, strength[unit.pk] + rng.uniform(-6, 6)))
-            services.score_sheet_submit(
+            entry_services.score_sheet_submit(
                 actor=user,
                 round_=round_,
                 unit=unit,
@@ -109,7 +109,7 @@ def demo_evaluation_load(*, today: dt.date, seed: int) -> int:
         return 0
     city = admin.region
     rng = random.Random(seed)  # noqa: S311 - demo scores, not secrets
-    tour = services.scheme_create_from_preset(
+    tour = scheme_services.scheme_create_from_preset(
         actor=admin, preset=JINAN_OBSERVATION, region=city, source=SOURCE
     )
     rounds = [
@@ -123,7 +123,7 @@ def demo_evaluation_load(*, today: dt.date, seed: int) -> int:
         )
         for year in (today.year - 1, today.year)
     ]
-    award = services.scheme_create_from_preset(
+    award = scheme_services.scheme_create_from_preset(
         actor=admin, preset=AWARD_2020, region=city, source=SOURCE
     )
     sheet = services.round_create(

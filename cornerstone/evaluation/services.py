@@ -24,27 +24,15 @@ from cornerstone.core.validation import full_clean_or_raise, values_apply
 from cornerstone.evaluation import facts as unit_facts_module
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus, Source
 from cornerstone.evaluation.models import (
-    Criterion,
-    DailyScore,
     EvaluationRound,
-    EvaluationScheme,
     RoundEvaluator,
     RoundProject,
     RoundResult,
     RoundUnit,
-    ScoreEntry,
-    ScoreSheet,
-    SelfAssessment,
 )
-from cornerstone.evaluation.presets import PRESETS
 from cornerstone.evaluation.queries import scheme_spec, schemes_visible
 from cornerstone.evaluation.rules import (
     RuleError,
-    components_parse,
-    criterion_parse,
-    entry_limits,
-    rule_parse,
-    scheme_parse,
 )
 from cornerstone.evaluation.scoring import UnitInputs, shown, unit_scores
 from cornerstone.geo.codes import in_subtree
@@ -75,11 +63,13 @@ def require_organiser(actor: User, round_: EvaluationRound | None = None) -> Non
         raise PermissionDenied(_("该评比不在您的管辖范围内。"))
 
 
-def _locked(round_: EvaluationRound) -> EvaluationRound:
+def locked_round(round_: EvaluationRound) -> EvaluationRound:
+    """The round re-read under a row lock, so concurrent writes to it queue."""
     return EvaluationRound.objects.select_for_update().get(pk=round_.pk)
 
 
-def _require_status(round_: EvaluationRound, *allowed: str, what: str) -> None:
+def require_status(round_: EvaluationRound, *allowed: str, what: str) -> None:
+    """Refuse, naming the status, what the round's status does not allow."""
     if round_.status not in allowed:
         raise ValidationError(
             {
@@ -91,7 +81,8 @@ def _require_status(round_: EvaluationRound, *allowed: str, what: str) -> None:
         )
 
 
-def _score(value: Any, *, field: str) -> Decimal:
+def score_parse(value: Any, *, field: str) -> Decimal:
+    """A score of at most two decimals; anything else refused on ``field``."""
     try:
         out = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -101,139 +92,13 @@ def _score(value: Any, *, field: str) -> Decimal:
     return out
 
 
-def _audit(
+def audit_write(
     actor: User, obj: Any, action: AuditAction, summary: str, source: AuditSource, **changes: Any
 ) -> None:
+    """One audit row for a write of this app."""
     audit_record(
         actor=actor, source=source, action=action, obj=obj, summary=summary, changes=changes
     )
-
-
-# --------------------------------------------------------------------------- schemes
-
-
-@transaction.atomic
-def scheme_create(
-    *,
-    actor: User,
-    name: str,
-    region: Region,
-    definition: Mapping[str, Any],
-    description: str = "",
-    preset: str = "",
-    source: AuditSource = AuditSource.PAGE,
-) -> EvaluationScheme:
-    """A scheme from its JSON definition (components and criteria), checked as a whole."""
-    require_organiser(actor)
-    if not can_edit_region(actor, region.code):
-        raise ValidationError({"region": [_("所选区划不在您的管辖范围内。")]})
-    try:
-        scheme_parse(definition)
-    except RuleError as exc:
-        raise ValidationError({exc.key: [exc.message]}) from None
-    scheme = EvaluationScheme(
-        name=name,
-        description=description,
-        region=region,
-        preset=preset,
-        components=list(definition.get("components") or []),
-        created_by=actor,
-    )
-    full_clean_or_raise(scheme, {})
-    scheme.save()
-    for order, item in enumerate(definition["criteria"]):
-        criterion = Criterion(
-            scheme=scheme,
-            code=item["code"],
-            name=item["name"],
-            component=item.get("component") or "",
-            source=item["source"],
-            rule=item["rule"],
-            max_score=item.get("max_score"),
-            order=order,
-        )
-        full_clean_or_raise(criterion, {})
-        criterion.save()
-    _audit(actor, scheme, AuditAction.CREATE, _("新建评价方案“%s”") % name, source)
-    return scheme
-
-
-def scheme_create_from_preset(
-    *, actor: User, preset: str, region: Region, source: AuditSource = AuditSource.PAGE
-) -> EvaluationScheme:
-    """A region's own copy of a shipped preset."""
-    if preset not in PRESETS:
-        raise ValidationError({"preset": [_("预置方案“%(code)s”不存在。") % {"code": preset}]})
-    data = PRESETS[preset]
-    return scheme_create(
-        actor=actor,
-        name=data["name"],
-        region=region,
-        definition=data,
-        description=data["description"],
-        preset=preset,
-        source=source,
-    )
-
-
-@transaction.atomic
-def criterion_save(
-    *,
-    actor: User,
-    scheme: EvaluationScheme,
-    code: str,
-    data: Mapping[str, Any],
-    source: AuditSource = AuditSource.PAGE,
-) -> Criterion:
-    """Change (or add) one criterion; the whole scheme must still be valid afterwards."""
-    require_organiser(actor)
-    if not can_edit_region(actor, scheme.region_id):
-        raise PermissionDenied(_("该方案不在您的管辖范围内。"))
-    if scheme.rounds.exclude(status=RoundStatus.DRAFT).exists():
-        raise ValidationError({"scheme": [_("方案已用于开始评分的评比，不能再修改评分项。")]})
-    criterion = scheme.criteria.filter(code=code).first() or Criterion(
-        scheme=scheme, code=code, order=scheme.criteria.count()
-    )
-    before = (
-        snapshot(criterion, ["name", "component", "source", "max_score"]) if criterion.pk else {}
-    )
-    old_rule = criterion.rule if criterion.pk else None
-    errors = values_apply(criterion, data, ["name", "component", "source", "rule", "max_score"])
-    full_clean_or_raise(criterion, errors)
-    item = {
-        "code": criterion.code,
-        "name": criterion.name,
-        "component": criterion.component,
-        "source": criterion.source,
-        "rule": criterion.rule,
-        "max_score": criterion.max_score,
-    }
-    others = [
-        {"code": c.code, "name": c.name, "component": c.component, "source": c.source,
-         "rule": c.rule, "max_score": c.max_score}
-        for c in scheme.criteria.exclude(code=code).order_by("order", "id")
-    ]  # fmt: skip
-    try:
-        criterion_parse(item, where=code, components=components_parse(scheme.components))
-        scheme_parse({"components": scheme.components, "criteria": [*others, item]})
-    except RuleError as exc:
-        raise ValidationError({"rule": [f"{exc.key}：{exc.message}"]}) from None
-    criterion.save()
-    changes = diff(
-        criterion, before, snapshot(criterion, ["name", "component", "source", "max_score"])
-    )
-    if old_rule != criterion.rule:
-        changes["rule"] = {"label": _("计分规则"), "before": old_rule, "after": criterion.rule}
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.UPDATE if before else AuditAction.CREATE,
-        obj=criterion,
-        summary=_("评价方案“%(scheme)s”评分项“%(name)s”")
-        % {"scheme": scheme.name, "name": criterion.name},
-        changes=changes,
-    )
-    return criterion
 
 
 # --------------------------------------------------------------------------- rounds
@@ -278,8 +143,8 @@ def round_update(
 ) -> EvaluationRound:
     """Change a round's name, period or trimming while it is not yet closed."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("修改"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("修改"))
     before = snapshot(round_, ROUND_EDIT_FIELDS)
     errors = values_apply(round_, data, ROUND_EDIT_FIELDS)
     full_clean_or_raise(round_, errors)
@@ -308,8 +173,8 @@ def round_units_add(
 ) -> list[RoundUnit]:
     """Add counties / districts or zones inside the round's region as units (in draft)."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, what=_("调整参评单位"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, what=_("调整参评单位"))
     added = []
     candidates: list[tuple[Region | None, Zone | None, Region, str]] = [
         (r, None, r, r.name) for r in regions
@@ -329,7 +194,7 @@ def round_units_add(
         unit.save()
         added.append(unit)
     if added:
-        _audit(
+        audit_write(
             actor,
             round_,
             AuditAction.UPDATE,
@@ -346,11 +211,11 @@ def round_unit_remove(
 ) -> None:
     """Take a unit out of a round still in draft."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, what=_("调整参评单位"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, what=_("调整参评单位"))
     name = unit.name
     round_.units.filter(pk=unit.pk).delete()
-    _audit(
+    audit_write(
         actor,
         round_,
         AuditAction.UPDATE,
@@ -370,8 +235,8 @@ def round_evaluator_assign(
 ) -> RoundEvaluator:
     """Make a user an evaluator of the given units (all units when none given)."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("调整评委"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("调整评委"))
     if not user.is_active or user.role not in EVALUATOR_ROLES:
         raise ValidationError({"user": [_("“%(name)s”不能担任评委。") % {"name": user.username}]})
     if user.region_id is None or not can_edit_region(actor, user.region_id):
@@ -388,7 +253,7 @@ def round_evaluator_assign(
         raise ValidationError({"units": [_("请先添加参评单位。")]})
     assignment, created = RoundEvaluator.objects.get_or_create(round=round_, user=user)
     assignment.units.set(chosen)
-    _audit(
+    audit_write(
         actor,
         assignment,
         AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -413,8 +278,8 @@ def round_projects_add(
 ) -> list[RoundProject]:
     """Add projects to visit; each goes under the unit it lies in."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("调整观摩项目"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("调整观摩项目"))
     units = list(round_.units.all())
     position = round_.projects.count()
     added = []
@@ -437,7 +302,7 @@ def round_projects_add(
             RoundProject.objects.create(round=round_, project=project, unit=unit, position=position)
         )
     if added:
-        _audit(
+        audit_write(
             actor,
             round_,
             AuditAction.UPDATE,
@@ -475,8 +340,8 @@ def round_open(
 ) -> EvaluationRound:
     """Open scoring: the round needs units, and evaluators if the scheme has evaluator items."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, what=_("开始评分"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.DRAFT, what=_("开始评分"))
     if not round_.units.exists():
         raise ValidationError({"units": [_("请先添加参评单位。")]})
     if (
@@ -524,8 +389,8 @@ def round_close(
 ) -> EvaluationRound:
     """Close scoring and compute every unit's total, rank and breakdown (drafts do not count)."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.OPEN, what=_("结束评分"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.OPEN, what=_("结束评分"))
     try:
         spec = scheme_spec(round_.scheme)
     except RuleError as exc:
@@ -574,237 +439,6 @@ def round_publish(
 ) -> EvaluationRound:
     """Publish a closed round's results to the leaderboard."""
     require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.CLOSED, what=_("发布"))
+    round_ = locked_round(round_)
+    require_status(round_, RoundStatus.CLOSED, what=_("发布"))
     return _move(actor, round_, RoundStatus.PUBLISHED, source, published_at=timezone.now())
-
-
-# --------------------------------------------------------------------------- entries
-
-
-def _assigned_unit(actor: User, round_: EvaluationRound, unit: RoundUnit) -> None:
-    if not RoundEvaluator.objects.filter(round=round_, user=actor, units=unit).exists():
-        raise PermissionDenied(_("您不是“%(unit)s”的评委，不能为其评分。") % {"unit": unit.name})
-
-
-def _entries_check(
-    round_: EvaluationRound, scores: Mapping[str, Any], *, complete: bool
-) -> dict[Criterion, Decimal]:
-    """Each score within its criterion's limits; every criterion given when ``complete``."""
-    criteria = {c.code: c for c in round_.scheme.criteria.filter(source=Source.EVALUATOR)}
-    errors: dict[str, list[str]] = {}
-    out: dict[Criterion, Decimal] = {}
-    for code in scores:
-        if code not in criteria:
-            errors[code] = [_("“%(code)s”不是本方案的评委评分项。") % {"code": code}]
-    for code, criterion in criteria.items():
-        raw = scores.get(code)
-        if raw is None or str(raw).strip() == "":
-            if complete:
-                errors[code] = [_("“%(name)s”未评分。") % {"name": criterion.name}]
-            continue
-        try:
-            value = _score(raw, field=code)
-        except ValidationError as exc:
-            errors[code] = [
-                _("“%(name)s”：%(reason)s") % {"name": criterion.name, "reason": m}
-                for m in exc.messages
-            ]
-            continue
-        limits = entry_limits(rule_parse(criterion.rule))
-        assert limits is not None
-        low, high = limits
-        if not low <= value <= high:
-            errors[code] = [
-                _("“%(name)s”的分值须在%(low)s—%(high)s分之间，现为%(value)s。")
-                % {
-                    "name": criterion.name,
-                    "low": shown(low),
-                    "high": shown(high),
-                    "value": shown(value),
-                }
-            ]
-            continue
-        out[criterion] = value
-    if errors:
-        raise ValidationError(errors)
-    return out
-
-
-@transaction.atomic
-def score_sheet_save(
-    *,
-    actor: User,
-    round_: EvaluationRound,
-    unit: RoundUnit,
-    scores: Mapping[str, Any],
-    notes: Mapping[str, str] | None = None,
-    submit: bool = False,
-    source: AuditSource = AuditSource.PAGE,
-) -> ScoreSheet:
-    """Save the actor's own sheet for a unit (a draft, or submitted: then fixed for good)."""
-    round_ = _locked(round_)
-    _assigned_unit(actor, round_, unit)
-    _require_status(round_, RoundStatus.OPEN, what=_("评分"))
-    sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(
-        round=round_, evaluator=actor, unit=unit
-    )
-    if sheet.status == SheetStatus.SUBMITTED:
-        raise ValidationError(
-            {
-                "sheet": [
-                    _("您对“%(unit)s”的评分表已于%(at)s提交，不能再修改或重复提交。")
-                    % {
-                        "unit": unit.name,
-                        "at": timezone.localtime(sheet.submitted_at).strftime("%Y-%m-%d %H:%M"),
-                    }
-                ]
-            }
-        )
-    checked = _entries_check(round_, scores, complete=submit)
-    notes = notes or {}
-    for criterion, value in checked.items():
-        ScoreEntry.objects.update_or_create(
-            sheet=sheet,
-            criterion=criterion,
-            defaults={"score": value, "note": (notes.get(criterion.code) or "")[:500]},
-        )
-    if submit:
-        sheet.status = SheetStatus.SUBMITTED
-        sheet.submitted_at = timezone.now()
-    sheet.save()
-    # The audit row records that a sheet was saved, not its scores: nobody reads another's
-    # scores before the round closes, the audit trail included.
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.TRANSITION if submit else AuditAction.UPDATE,
-        obj=sheet,
-        summary=(_("提交对“%(unit)s”的评分表") if submit else _("保存对“%(unit)s”的评分表草稿"))
-        % {"unit": unit.name},
-    )
-    return sheet
-
-
-def score_sheet_submit(
-    *,
-    actor: User,
-    round_: EvaluationRound,
-    unit: RoundUnit,
-    scores: Mapping[str, Any],
-    notes: Mapping[str, str] | None = None,
-    source: AuditSource = AuditSource.PAGE,
-) -> ScoreSheet:
-    """Submit the actor's sheet for a unit: every criterion scored, within its limits, once."""
-    return score_sheet_save(
-        actor=actor,
-        round_=round_,
-        unit=unit,
-        scores=scores,
-        notes=notes,
-        submit=True,
-        source=source,
-    )
-
-
-@transaction.atomic
-def daily_score_add(
-    *,
-    actor: User,
-    round_: EvaluationRound,
-    unit: RoundUnit,
-    criterion_code: str,
-    value: Any,
-    basis: str,
-    source: AuditSource = AuditSource.PAGE,
-) -> DailyScore:
-    """An admin's daily-assessment entry for a unit (a score, an adjustment or a count)."""
-    require_organiser(actor, round_)
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("录入日常考核赋分"))
-    if unit.round_id != round_.pk:
-        raise ValidationError(
-            {"unit": [_("“%(name)s”不是本评比的参评单位。") % {"name": unit.name}]}
-        )
-    criterion = round_.scheme.criteria.filter(code=criterion_code, source=Source.DAILY).first()
-    if criterion is None:
-        raise ValidationError(
-            {"criterion": [_("“%(code)s”不是日常考核评分项。") % {"code": criterion_code}]}
-        )
-    amount = _score(value, field="value")
-    limits = entry_limits(rule_parse(criterion.rule))
-    if limits is not None:
-        already = sum(
-            (e.value for e in round_.daily.filter(unit=unit, criterion=criterion)), Decimal(0)
-        )
-        low, high = limits
-        if not low <= already + amount <= high:
-            raise ValidationError(
-                {
-                    "value": [
-                        _("“%(name)s”合计须在%(low)s—%(high)s分之间，录入后为%(total)s。")
-                        % {
-                            "name": criterion.name,
-                            "low": shown(low),
-                            "high": shown(high),
-                            "total": shown(already + amount),
-                        }
-                    ]
-                }
-            )
-    entry = DailyScore(
-        round=round_,
-        unit=unit,
-        criterion=criterion,
-        value=amount,
-        basis=basis.strip(),
-        entered_by=actor,
-    )
-    full_clean_or_raise(entry, {})
-    entry.save()
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.CREATE,
-        obj=entry,
-        summary=_("%(unit)s“%(name)s”录入%(value)s：%(basis)s")
-        % {"unit": unit.name, "name": criterion.name, "value": shown(amount), "basis": entry.basis},
-    )
-    return entry
-
-
-@transaction.atomic
-def self_assessment_submit(
-    *,
-    actor: User,
-    round_: EvaluationRound,
-    unit: RoundUnit,
-    score: Any,
-    basis: str,
-    source: AuditSource = AuditSource.PAGE,
-) -> SelfAssessment:
-    """A unit's self-assessment (自评分 with its basis), by an admin of that unit."""
-    if not can_edit_region(actor, unit.scope_region_id) or unit.round_id != round_.pk:
-        raise PermissionDenied(_("只有参评单位的管理员可以提交自评。"))
-    round_ = _locked(round_)
-    _require_status(round_, RoundStatus.DRAFT, RoundStatus.OPEN, what=_("提交自评"))
-    value = _score(score, field="score")
-    if value < 0:
-        raise ValidationError({"score": [_("自评分不能为负数。")]})
-    if not basis.strip():
-        raise ValidationError({"basis": [_("请填写自评依据。")]})
-    existing = SelfAssessment.objects.filter(round=round_, unit=unit).first()
-    assessment = existing or SelfAssessment(round=round_, unit=unit)
-    before = snapshot(assessment, ["score", "basis"]) if existing else {}
-    assessment.score, assessment.basis, assessment.submitted_by = value, basis.strip(), actor
-    full_clean_or_raise(assessment, {})
-    assessment.save()
-    audit_record(
-        actor=actor,
-        source=source,
-        action=AuditAction.UPDATE if existing else AuditAction.CREATE,
-        obj=assessment,
-        summary=_("%(unit)s提交自评%(score)s分") % {"unit": unit.name, "score": shown(value)},
-        changes=diff(assessment, before, snapshot(assessment, ["score", "basis"])),
-    )
-    return assessment

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cornerstone.evaluation import views
+from cornerstone.evaluation import scheme_views, views
 
 app_name = "evaluation"
 
@@ -20,6 +20,6 @@ urlpatterns = [
     path("<int:pk>/board/", views.board, name="board"),
     path("<int:pk>/results.xlsx", views.export_xlsx, name="export-xlsx"),
     path("<int:pk>/results.docx", views.export_docx, name="export-docx"),
-    path("schemes/", views.scheme_list, name="schemes"),
-    path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),
+    path("schemes/", scheme_views.scheme_list, name="schemes"),
+    path("schemes/<int:pk>/", scheme_views.scheme_detail, name="scheme"),
 ]

@@ -19,21 +19,19 @@ from django.views.decorators.http import require_POST
 
 from cornerstone.accounts.models import User
 from cornerstone.accounts.scope import can_edit_projects, can_edit_region
-from cornerstone.evaluation import exports, queries, services
+from cornerstone.evaluation import entry_services, exports, queries, scheme_services, services
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus, Source
 from cornerstone.evaluation.forms import (
     PRESET_PREFIX,
-    CriterionForm,
     DailyForm,
     EvaluatorForm,
-    PresetForm,
     ProjectsForm,
     RoundForm,
     SelfForm,
     UnitsForm,
     errors_apply,
 )
-from cornerstone.evaluation.models import EvaluationRound, EvaluationScheme, RoundUnit
+from cornerstone.evaluation.models import EvaluationRound, RoundUnit
 from cornerstone.evaluation.presets import PRESETS
 from cornerstone.evaluation.rules import entry_limits, rule_parse
 from cornerstone.geo.models import Region, Zone
@@ -49,7 +47,8 @@ MOVES: dict[str, Callable[..., EvaluationRound]] = {
 }
 
 
-def _actor(request: HttpRequest) -> User:
+def actor_of(request: HttpRequest) -> User:
+    """The signed-in user (login_required has run)."""
     assert isinstance(request.user, User)
     return request.user
 
@@ -128,10 +127,10 @@ def _round_create(request: HttpRequest, data: dict[str, Any]) -> EvaluationRound
         scheme = data.pop("scheme")
         if scheme.startswith(PRESET_PREFIX):
             region = Region.objects.get(code=data["region"])
-            scheme = services.scheme_create_from_preset(
-                actor=_actor(request), preset=scheme.removeprefix(PRESET_PREFIX), region=region
+            scheme = scheme_services.scheme_create_from_preset(
+                actor=actor_of(request), preset=scheme.removeprefix(PRESET_PREFIX), region=region
             ).pk
-        return services.round_create(actor=_actor(request), data={**data, "scheme": scheme})
+        return services.round_create(actor=actor_of(request), data={**data, "scheme": scheme})
 
 
 def _detail_context(request: HttpRequest, round_: EvaluationRound) -> dict[str, Any]:
@@ -215,7 +214,7 @@ def round_move(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
 
     def act(round_: EvaluationRound) -> str:
-        moved = MOVES[action](actor=_actor(request), round_=round_)
+        moved = MOVES[action](actor=actor_of(request), round_=round_)
         return _("评比状态已改为“%s”。") % moved.get_status_display()
 
     return _post_action(request, pk, act)
@@ -232,7 +231,7 @@ def round_units(request: HttpRequest, pk: int) -> HttpResponse:
             pk__in=[z for z in request.POST.getlist("zones") if z.isdigit()]
         )
         added = services.round_units_add(
-            actor=_actor(request), round_=round_, regions=list(regions), zones=list(zones)
+            actor=actor_of(request), round_=round_, regions=list(regions), zones=list(zones)
         )
         return _("已添加%(n)s个参评单位。") % {"n": len(added)}
 
@@ -257,7 +256,7 @@ def round_evaluator(request: HttpRequest, pk: int) -> HttpResponse:
             list(round_.units.filter(pk__in=[u for u in chosen if u.isdigit()])) if chosen else None
         )
         services.round_evaluator_assign(
-            actor=_actor(request), round_=round_, user=user, units=units
+            actor=actor_of(request), round_=round_, user=user, units=units
         )
         return _("已指定评委%s。") % (user.get_full_name() or user.username)
 
@@ -276,7 +275,7 @@ def round_projects(request: HttpRequest, pk: int) -> HttpResponse:
         if missing:
             raise ValidationError({"codes": [_("未找到项目：%s") % "、".join(missing)]})
         added = services.round_projects_add(
-            actor=_actor(request), round_=round_, projects=[found[c] for c in codes]
+            actor=actor_of(request), round_=round_, projects=[found[c] for c in codes]
         )
         return _("已添加%(n)s个观摩项目。") % {"n": len(added)}
 
@@ -290,8 +289,8 @@ def daily_add(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(round_: EvaluationRound) -> str:
         unit = _unit(request, round_, request.POST.get("unit"))
-        services.daily_score_add(
-            actor=_actor(request),
+        entry_services.daily_score_add(
+            actor=actor_of(request),
             round_=round_,
             unit=unit,
             criterion_code=request.POST.get("criterion", ""),
@@ -310,8 +309,8 @@ def self_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def act(round_: EvaluationRound) -> str:
         unit = _unit(request, round_, request.POST.get("unit"))
-        services.self_assessment_submit(
-            actor=_actor(request),
+        entry_services.self_assessment_submit(
+            actor=actor_of(request),
             round_=round_,
             unit=unit,
             score=request.POST.get("score", ""),
@@ -359,8 +358,8 @@ def sheet(request: HttpRequest, pk: int, unit: int) -> HttpResponse:
         data = request.POST
         codes = [c.code for c in queries.criteria_of(round_, source=Source.EVALUATOR)]
         try:
-            current = services.score_sheet_save(
-                actor=_actor(request),
+            current = entry_services.score_sheet_save(
+                actor=actor_of(request),
                 round_=round_,
                 unit=unit_obj,
                 scores={code: request.POST.get(code, "") for code in codes},
@@ -447,89 +446,3 @@ def export_docx(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attachment(filename: str) -> str:
     return f"attachment; filename*=UTF-8''{quote(filename)}"
-
-
-# --------------------------------------------------------------------------- schemes
-
-
-def _preset_form(request: HttpRequest, data: Any = None) -> PresetForm:
-    regions = [
-        (r.code, f"{r.code} {r.full_name or r.name}")
-        for r in regions_visible(actor=request.user).filter(
-            level__in=("province", "city", "county")
-        )
-    ]
-    presets = [(code, data_["name"]) for code, data_ in PRESETS.items()]
-    return PresetForm(data, choices={"preset": presets, "region": regions})
-
-
-@login_required
-def scheme_list(request: HttpRequest) -> HttpResponse:
-    """Schemes the user may use; admins copy a preset into a scheme of their region."""
-    form = _preset_form(request, request.POST or None) if can_edit_projects(request.user) else None
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                scheme = services.scheme_create_from_preset(
-                    actor=_actor(request),
-                    preset=form.cleaned_data["preset"],
-                    region=Region.objects.get(code=form.cleaned_data["region"]),
-                )
-            except ValidationError as exc:
-                errors_apply(form, exc)
-            else:
-                messages.success(request, _("已创建评价方案。"))
-                return redirect("evaluation:scheme", pk=scheme.pk)
-    page = Paginator(
-        queries.schemes_visible(actor=request.user).select_related("region").order_by("-id"),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    return render(
-        request, "evaluation/scheme_list.html", {"page": page, "form": form, "nav": "evaluation"}
-    )
-
-
-@login_required
-def scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A scheme's components and criteria; each criterion's rule edited as JSON."""
-    try:
-        scheme = queries.scheme_get(actor=request.user, pk=pk)
-    except EvaluationScheme.DoesNotExist:
-        raise Http404 from None
-    editable = queries.scheme_editable(request.user, scheme)
-    editing = request.POST.get("code") if request.method == "POST" else None
-    rows = []
-    for criterion in scheme.criteria.order_by("order", "id"):
-        initial = {
-            "name": criterion.name,
-            "max_score": criterion.max_score,
-            "rule": json.dumps(criterion.rule, ensure_ascii=False, indent=2),
-        }
-        bound = editing == criterion.code
-        form = CriterionForm(
-            request.POST if bound else None, initial=initial, prefix=criterion.code
-        )
-        if bound:
-            if not editable:
-                raise PermissionDenied
-            if form.is_valid():
-                try:
-                    services.criterion_save(
-                        actor=_actor(request),
-                        scheme=scheme,
-                        code=criterion.code,
-                        data=form.cleaned_data,
-                    )
-                except ValidationError as exc:
-                    errors_apply(form, exc)
-                else:
-                    messages.success(request, _("已保存评分项“%s”。") % form.cleaned_data["name"])
-                    return redirect("evaluation:scheme", pk=scheme.pk)
-        rows.append((criterion, form, initial["rule"]))
-    return render(
-        request,
-        "evaluation/scheme_detail.html",
-        {"scheme": scheme, "rows": rows, "editable": editable, "nav": "evaluation"},
-    )

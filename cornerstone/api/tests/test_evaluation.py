@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from cornerstone.accounts.services import api_token_create
 from cornerstone.api.tests.conftest import Api, assert_error, message_for
 from cornerstone.core.models import AuditEvent
-from cornerstone.evaluation import services
+from cornerstone.evaluation import entry_services, services
 from cornerstone.evaluation.models import ScoreEntry, ScoreSheet
 from cornerstone.evaluation.tests.conftest import Tour, tour_build
 
@@ -94,7 +94,7 @@ def test_results_and_export(tour: Tour, cast: Any, api_as: Callable[[Any], Api])
         (tour.evaluator, tour.xiaodian, "90"),
         (tour.evaluator, tour.yingze, "95"),
     ):
-        services.score_sheet_submit(
+        entry_services.score_sheet_submit(
             actor=user, round_=tour.round, unit=unit, scores={"site": score}
         )
     assert_error(

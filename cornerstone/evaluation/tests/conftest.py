@@ -12,7 +12,7 @@ import pytest
 from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.core.testing.factories import UserFactory
-from cornerstone.evaluation import services
+from cornerstone.evaluation import scheme_services, services
 from cornerstone.evaluation.models import EvaluationRound, EvaluationScheme, RoundUnit
 from cornerstone.evaluation.presets import JINAN_OBSERVATION
 
@@ -39,7 +39,7 @@ def round_new(
     year: int = 2024,
     scheme: EvaluationScheme | None = None,
 ) -> EvaluationRound:
-    scheme = scheme or services.scheme_create_from_preset(
+    scheme = scheme or scheme_services.scheme_create_from_preset(
         actor=cast.taiyuan_admin, preset=preset, region=geo.taiyuan
     )
     round_ = services.round_create(

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from cornerstone.core.models import AuditEvent
 from cornerstone.core.testing.factories import ProjectFactory
-from cornerstone.evaluation import queries, services
+from cornerstone.evaluation import entry_services, queries, scheme_services, services
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus
 from cornerstone.evaluation.models import (
     EvaluationRound,
@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(tour: Tour, user: Any, unit: Any, site: str) -> None:
-    services.score_sheet_submit(actor=user, round_=tour.round, unit=unit, scores={"site": site})
+    entry_services.score_sheet_submit(
+        actor=user, round_=tour.round, unit=unit, scores={"site": site}
+    )
 
 
 def counts() -> tuple[int, int, int]:
@@ -38,15 +40,15 @@ def counts() -> tuple[int, int, int]:
 
 def test_a_whole_round(tour: Tour, cast: Any) -> None:
     admin = cast.taiyuan_admin
-    services.daily_score_add(
+    entry_services.daily_score_add(
         actor=admin, round_=tour.round, unit=tour.xiaodian, criterion_code="daily",
         value="80", basis="季度考核",
     )  # fmt: skip
-    services.daily_score_add(
+    entry_services.daily_score_add(
         actor=admin, round_=tour.round, unit=tour.yingze, criterion_code="daily",
         value="90", basis="季度考核",
     )  # fmt: skip
-    services.self_assessment_submit(
+    entry_services.self_assessment_submit(
         actor=cast.xiaodian_admin,
         round_=tour.round,
         unit=tour.xiaodian,
@@ -59,7 +61,7 @@ def test_a_whole_round(tour: Tour, cast: Any) -> None:
     submit(tour, tour.third, tour.xiaodian, "70")
     submit(tour, tour.evaluator, tour.yingze, "85")
     # The second evaluator's sheet for 迎泽区 stays a draft: it does not count.
-    services.score_sheet_save(
+    entry_services.score_sheet_save(
         actor=tour.second, round_=tour.round, unit=tour.yingze, scores={"site": "10"}
     )
     # Before closing, nobody sees results, not even the organiser.
@@ -92,7 +94,7 @@ def test_score_outside_limits_is_refused_and_nothing_saved(tour: Tour, cast: Any
         submit(tour, tour.evaluator, tour.xiaodian, "abc")
     assert "不是数字" in refused.value.message_dict["site"][0]
     with pytest.raises(ValidationError, match="未评分"):
-        services.score_sheet_submit(
+        entry_services.score_sheet_submit(
             actor=tour.evaluator, round_=tour.round, unit=tour.xiaodian, scores={}
         )
     assert counts() == before
@@ -128,7 +130,7 @@ def test_sheets_only_while_open(tour: Tour) -> None:
 def test_evaluators_see_only_their_own_sheets(tour: Tour, cast: Any) -> None:
     services.round_open(actor=cast.taiyuan_admin, round_=tour.round)
     submit(tour, tour.evaluator, tour.xiaodian, "90")
-    services.score_sheet_save(
+    entry_services.score_sheet_save(
         actor=tour.second, round_=tour.round, unit=tour.xiaodian, scores={"site": "70"}
     )
     mine = list(queries.my_sheets(actor=tour.evaluator, round_=tour.round))
@@ -174,7 +176,7 @@ def test_only_the_organisers_region_runs_the_round(tour: Tour, cast: Any) -> Non
     tour.round.refresh_from_db()
     assert tour.round.status == RoundStatus.DRAFT
     with pytest.raises(PermissionDenied):
-        services.self_assessment_submit(
+        entry_services.self_assessment_submit(
             actor=cast.yingze_admin, round_=tour.round, unit=tour.xiaodian, score="90", basis="x"
         )
 
@@ -212,17 +214,17 @@ def test_zone_units(cast: Any, geo: Any) -> None:
 
 
 def test_daily_entries_within_limits(tour: Tour, cast: Any) -> None:
-    services.daily_score_add(
+    entry_services.daily_score_add(
         actor=cast.taiyuan_admin, round_=tour.round, unit=tour.xiaodian, criterion_code="daily",
         value="60", basis="上半年",
     )  # fmt: skip
     with pytest.raises(ValidationError, match="录入后为110"):
-        services.daily_score_add(
+        entry_services.daily_score_add(
             actor=cast.taiyuan_admin, round_=tour.round, unit=tour.xiaodian, criterion_code="daily",
             value="50", basis="下半年",
         )  # fmt: skip
     with pytest.raises(ValidationError, match="site"):
-        services.daily_score_add(
+        entry_services.daily_score_add(
             actor=cast.taiyuan_admin, round_=tour.round, unit=tour.xiaodian, criterion_code="site",
             value="5", basis="x",
         )  # fmt: skip
@@ -237,12 +239,12 @@ def test_open_needs_evaluators_for_evaluator_criteria(cast: Any, geo: Any) -> No
 
 def test_criterion_save_checks_the_whole_scheme(tour: Tour, cast: Any) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.criterion_save(
+        scheme_services.criterion_save(
             actor=cast.taiyuan_admin, scheme=tour.scheme, code="site",
             data={"rule": {"type": "evaluator_mean", "max": -1}},
         )  # fmt: skip
     assert refused.value.message_dict == {"rule": ["site.rule.max：须大于0。"]}
-    changed = services.criterion_save(
+    changed = scheme_services.criterion_save(
         actor=cast.taiyuan_admin, scheme=tour.scheme, code="site",
         data={"rule": {"type": "evaluator_mean", "max": 50}},
     )  # fmt: skip
@@ -294,7 +296,7 @@ def test_rank_movement_across_rounds(cast: Any, geo: Any) -> None:
         )
         services.round_open(actor=cast.taiyuan_admin, round_=round_)
         for unit, score in zip(round_.units.order_by("name"), (x, y), strict=True):
-            services.score_sheet_submit(
+            entry_services.score_sheet_submit(
                 actor=cast.evaluator, round_=round_, unit=unit, scores={"site": score}
             )
         services.round_close(actor=cast.taiyuan_admin, round_=round_)

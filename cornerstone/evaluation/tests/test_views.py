@@ -12,7 +12,7 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from cornerstone.evaluation import services
+from cornerstone.evaluation import entry_services, services
 from cornerstone.evaluation.choices import RoundStatus, SheetStatus
 from cornerstone.evaluation.models import EvaluationRound, ScoreSheet
 from cornerstone.evaluation.presets import YANAN_2017
@@ -31,7 +31,7 @@ def client_for(user: Any) -> Client:
 def published(tour: Tour, cast: Any) -> EvaluationRound:
     admin = cast.taiyuan_admin
     for unit, value in ((tour.xiaodian, "80"), (tour.yingze, "90")):
-        services.daily_score_add(
+        entry_services.daily_score_add(
             actor=admin,
             round_=tour.round,
             unit=unit,
@@ -40,10 +40,10 @@ def published(tour: Tour, cast: Any) -> EvaluationRound:
             basis="年度",
         )
     services.round_open(actor=admin, round_=tour.round)
-    services.score_sheet_submit(
+    entry_services.score_sheet_submit(
         actor=tour.evaluator, round_=tour.round, unit=tour.xiaodian, scores={"site": "90"}
     )
-    services.score_sheet_submit(
+    entry_services.score_sheet_submit(
         actor=tour.evaluator, round_=tour.round, unit=tour.yingze, scores={"site": "70"}
     )
     services.round_close(actor=admin, round_=tour.round)
