@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -17,7 +18,7 @@ from cornerstone.accounts.choices import Role
 from cornerstone.accounts.models import User
 from cornerstone.core.choices import AuditSource
 from cornerstone.evaluation import entry_services, scheme_services, services
-from cornerstone.evaluation.models import EvaluationRound
+from cornerstone.evaluation.models import EvaluationRound, EvaluationScheme
 from cornerstone.evaluation.presets import AWARD_2020, JINAN_OBSERVATION
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.models import Region
@@ -144,3 +145,14 @@ def demo_evaluation_load(*, today: dt.date, seed: int) -> int:
     services.round_close(actor=admin, round_=sheet, source=SOURCE)
     rounds.append(services.round_publish(actor=admin, round_=sheet, source=SOURCE))
     return sum(r.results.count() for r in rounds)
+
+
+@transaction.atomic
+def demo_evaluation_reset(*, users: Iterable[User]) -> int:
+    """Delete the rounds and schemes the demo accounts created (they would keep the accounts)."""
+    users = list(users)
+    rounds = EvaluationRound.objects.filter(created_by__in=users)
+    count = rounds.count()
+    rounds.delete()
+    EvaluationScheme.objects.filter(created_by__in=users, rounds__isnull=True).delete()
+    return count

@@ -190,8 +190,9 @@ class RoundProject(models.Model):
     """A project visited on the observation tour, with the unit it belongs to."""
 
     round = models.ForeignKey(EvaluationRound, on_delete=models.CASCADE, related_name="projects")
+    # A project deleted from the ledger leaves the visit list with it.
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("项目"), on_delete=models.PROTECT, related_name="+"
+        "projects.Project", verbose_name=_("项目"), on_delete=models.CASCADE, related_name="+"
     )
     unit = models.ForeignKey(
         RoundUnit,

@@ -5,12 +5,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from cornerstone.accounts.models import User
 from cornerstone.core.models import AuditEvent
 from cornerstone.evaluation import queries
 from cornerstone.evaluation.choices import RoundStatus
-from cornerstone.evaluation.demo import demo_evaluation_load
-from cornerstone.evaluation.models import EvaluationRound, RoundResult
+from cornerstone.evaluation.demo import demo_evaluation_load, demo_evaluation_reset
+from cornerstone.evaluation.models import (
+    DailyScore,
+    EvaluationRound,
+    EvaluationScheme,
+    RoundResult,
+    ScoreSheet,
+)
 from cornerstone.projects.demo import demo_load
+from cornerstone.projects.demo.world import demo_usernames
 
 pytestmark = pytest.mark.django_db(transaction=False)
 TODAY = dt.date(2026, 11, 24)
@@ -36,3 +44,8 @@ def test_demo_evaluation(time_machine, settings):
     lines = [r.breakdown[0]["text"] for r in award.results.all()]
     assert all(text.startswith("年度计划完成率") for text in lines)
     assert AuditEvent.objects.filter(object_type="evaluation.scoresheet").exists()
+    # Reset removes what the demo accounts made, so the accounts themselves can go.
+    users = User.objects.filter(username__in=demo_usernames())
+    assert demo_evaluation_reset(users=users) == 3
+    assert not EvaluationRound.objects.exists() and not EvaluationScheme.objects.exists()
+    assert not ScoreSheet.objects.exists() and not DailyScore.objects.exists()
