@@ -17,10 +17,12 @@ from ninja import Field, Query, Router, Schema
 
 from cornerstone.api.auth import actor
 from cornerstone.api.schemas import ERRORS, Paging
+from cornerstone.core.choices import AuditSource
 from cornerstone.core.money import CENT
 from cornerstone.stats import presenters
 from cornerstone.stats.filters import StatsFilter, StatsFilterForm
 from cornerstone.stats.queries import Dashboard, Row, dashboard, metric_projects
+from cornerstone.stats.services import start_target_set
 
 router = Router(tags=["统计"])
 
@@ -320,3 +322,35 @@ def projects(request: HttpRequest, filters: Query[ProjectsQuery]) -> dict[str, A
             for p in found[start : start + filters.page_size]
         ],
     }
+
+
+class StartTargetIn(Schema):
+    projects: int | None = Field(
+        None, ge=1, description="开复工目标项目数；null 表示清除目标", examples=[125]
+    )
+
+
+class StartTargetOut(Schema):
+    region: str = Field(description="区划代码")
+    year: int
+    projects: int | None = Field(description="开复工目标项目数；null 表示未设置")
+
+
+@router.put(
+    "/stats/start-targets/{region}/{year}",
+    response={200: StartTargetOut, **ERRORS},
+    url_name="stats-start-target",
+    summary="设置或清除区划的年度开复工目标（计划完成率的分母）",
+)
+def stats_start_target_put(
+    request: HttpRequest, region: str, year: int, payload: StartTargetIn
+) -> dict[str, Any]:
+    """Admins of the region or above set it; the overview's 计划完成率 then uses it."""
+    target = start_target_set(
+        actor=actor(request),
+        region_code=region,
+        year=year,
+        projects=payload.projects,
+        source=AuditSource.API,
+    )
+    return {"region": region, "year": year, "projects": target.projects if target else None}

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +146,29 @@ class LightRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value} {self.region_id} {self.year}-{self.month} {self.colour}"
+
+
+class StartTarget(models.Model):
+    """A region's target count of 开复工 projects for a year (计划完成率's denominator)."""
+
+    region = models.ForeignKey(
+        "geo.Region", verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    projects = models.PositiveIntegerField(_("开复工目标（个）"), validators=[MinValueValidator(1)])
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("开复工目标")
+        verbose_name_plural = _("开复工目标")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="start_target_region_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}: {self.projects}"

@@ -34,6 +34,7 @@ from cornerstone.stats.contributions import ProjectFacts
 from cornerstone.stats.cube import EVENT_METRICS, Cube, Measures, bounds, event_matches, wan
 from cornerstone.stats.filters import StatsFilter
 from cornerstone.stats.kpi_display import format_kpi
+from cornerstone.stats.models import StartTarget
 from cornerstone.stats.raw_path import cube_from_projects, projects_read
 from cornerstone.stats.rollup_path import cube_from_rollups
 
@@ -313,12 +314,23 @@ def _lagging(
     return [lights[pk] for pk in ids]
 
 
+def start_target(*, scope: StatsScope, filters: StatsFilter) -> int | None:
+    """The scope region's 开复工 target for the year, when the figures cover the whole region."""
+    if scope.region is None or filters.facet() != ("", [""]):
+        return None  # a target counts every project of the region, not one class of them
+    return (
+        StartTarget.objects.filter(region=scope.region, year=filters.year)
+        .values_list("projects", flat=True)
+        .first()
+    )
+
+
 def dashboard(
     *, actor: User | AnonymousUser, filters: StatsFilter, by: str = "region"
 ) -> Dashboard:
     """The figures of one statistics page: KPIs, a breakdown ``by``, stages, series, lights."""
     cube, scope, path = stats_cube(actor=actor, filters=filters, by=by)
-    inputs = cube_inputs(cube)
+    inputs = cube_inputs(cube, start_target=start_target(scope=scope, filters=filters))
     registry = kpis.kpi_registry(settings.STATS_START_RATE_BASE)
     values = kpis.evaluate(inputs, registry)
     figures = [

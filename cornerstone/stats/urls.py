@@ -12,4 +12,5 @@ urlpatterns = [
     path("industries/", views.industries, name="industries"),
     path("tiers/", views.tiers, name="tiers"),
     path("projects/", views.projects, name="projects"),
+    path("start-target/", views.start_target, name="start-target"),
 ]

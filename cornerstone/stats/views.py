@@ -9,16 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
-from cornerstone.accounts.scope import scope_root
+from cornerstone.accounts.scope import can_edit_region, scope_root
 from cornerstone.core.downloads import xlsx_download
 from cornerstone.projects.models import Project
 from cornerstone.projects.queries import filter_options
@@ -26,6 +30,7 @@ from cornerstone.stats import presenters
 from cornerstone.stats.exports import dashboard_workbook_write, projects_workbook_write
 from cornerstone.stats.filters import StatsFilter, StatsFilterForm, stats_filter_parse
 from cornerstone.stats.queries import Dashboard, dashboard, metric_projects, stats_scope
+from cornerstone.stats.services import start_target_set
 
 PER_PAGE = 50
 PAGES = {
@@ -134,6 +139,12 @@ def _page(request: HttpRequest, page: str) -> HttpResponseBase:
     }
     if board is not None:
         context.update(_dashboard_context(board, page, scope_root(request.user)))
+        region = board.scope.region
+        context["target_form"] = page == "overview" and (
+            region is not None
+            and board.filters.facet() == ("", [""])
+            and can_edit_region(request.user, region.code)
+        )
     if request.htmx:
         return render(request, f"{template}#body", context, status=status)
     context.update(_filter_bar(request, filters))
@@ -211,3 +222,33 @@ def projects(request: HttpRequest) -> HttpResponseBase:
     if request.htmx:
         return render(request, "stats/projects.html#results", context, status=status)
     return render(request, "stats/projects.html", context, status=status)
+
+
+@login_required
+@require_POST
+def start_target(request: HttpRequest) -> HttpResponseBase:
+    """Set or clear the scope region's 开复工 target for the year, then back to the overview."""
+    region = request.POST.get("region", "")
+    year_text = request.POST.get("year", "")
+    text = request.POST.get("projects", "").strip()
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("stats:overview")
+    if not year_text.isdigit():
+        messages.error(request, _("年度“%(year)s”无效。") % {"year": year_text})
+        return redirect(back)
+    if text and not text.isdigit():
+        messages.error(request, _("开复工目标须为正整数，收到“%(value)s”。") % {"value": text})
+        return redirect(back)
+    try:
+        start_target_set(
+            actor=request.user,
+            region_code=region,
+            year=int(year_text),
+            projects=int(text) if text else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("开复工目标已保存。") if text else _("开复工目标已清除。"))
+    return redirect(back)

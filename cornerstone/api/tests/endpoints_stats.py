@@ -4,4 +4,5 @@ ENDPOINTS: set[tuple[str, str]] = {
     ("get", "/api/v1/stats/overview"),
     ("get", "/api/v1/stats/breakdown"),
     ("get", "/api/v1/stats/projects"),
+    ("put", "/api/v1/stats/start-targets/{region}/{year}"),
 }
