@@ -9,7 +9,7 @@ from cornerstone.accounts.models import User
 from cornerstone.core.models import AuditEvent
 from cornerstone.evaluation import queries
 from cornerstone.evaluation.choices import RoundStatus
-from cornerstone.evaluation.demo import demo_evaluation_load, demo_evaluation_reset
+from cornerstone.evaluation.demo import demo_evaluation_reset
 from cornerstone.evaluation.models import (
     DailyScore,
     EvaluationRound,
@@ -27,11 +27,11 @@ TODAY = dt.date(2026, 11, 24)
 def test_demo_evaluation(time_machine, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     time_machine.move_to(dt.datetime(2026, 11, 24, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    # The demo loads its rounds itself, after the campaigns the award sheet counts.
     demo_load(projects=200, seed=2026, today=TODAY)
-    made = demo_evaluation_load(today=TODAY, seed=2026)
     rounds = list(EvaluationRound.objects.order_by("year", "pk"))
     assert [r.status for r in rounds] == [RoundStatus.PUBLISHED] * 3
-    assert made == RoundResult.objects.count() > 0
+    assert RoundResult.objects.count() > 0
     last, this, award = rounds
     assert (last.year, this.year, award.year) == (2025, 2026, 2026)
     admin = this.created_by

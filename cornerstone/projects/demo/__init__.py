@@ -29,6 +29,7 @@ from cornerstone.core.choices import AuditAction, AuditSource
 from cornerstone.core.models import AuditEvent
 from cornerstone.dispatch.demo import demo_dispatch_load
 from cornerstone.dispatch.models import Briefing, DispatchMeeting
+from cornerstone.evaluation.demo import demo_evaluation_load, demo_evaluation_reset
 from cornerstone.geo.choices import RegionLevel
 from cornerstone.geo.models import Region
 from cornerstone.plans.demo import demo_plans_load
@@ -218,10 +219,13 @@ def _dispatch_work_load(*, today: dt.date, seed: int, progress: Progress | None)
     lights = demo_alerts_load(today=today, seed=seed)
     meeting = demo_dispatch_load(today=today, seed=seed)
     campaigns = demo_campaigns_load(today=today, seed=seed)
+    # After the campaigns: the award sheet counts the projects started at them.
+    evaluations = demo_evaluation_load(today=today, seed=seed)
     if progress:
         progress(
             f"  进度报告 {reports} 份，问题 {problems} 个，本月预警 {lights} 个，"
-            f"调度会议题与议定事项 {meeting} 条，集中活动项目 {campaigns} 个"
+            f"调度会议题与议定事项 {meeting} 条，集中活动项目 {campaigns} 个，"
+            f"赛马评比结果 {evaluations} 条"
         )
 
 
@@ -289,6 +293,7 @@ def _dispatch_work_reset() -> None:
     demo_users = User.objects.filter(username__in=demo_usernames())
     with transaction.atomic():
         demo_campaigns_reset(users=demo_users)
+        demo_evaluation_reset(users=demo_users)
         Briefing.objects.filter(created_by__in=demo_users).delete()
         DispatchMeeting.objects.filter(created_by__in=demo_users).delete()
         SupervisionOrder.objects.filter(issued_by__in=demo_users).delete()
