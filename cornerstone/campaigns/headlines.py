@@ -28,6 +28,18 @@ def _present(totals: Totals) -> list[Action]:
     return [Action(a) for a, count, _amount in totals.cells() if count]
 
 
+def _verbs(actions: list[Action]) -> str:
+    """The actions run together as the official style writes them (签约开工投产)."""
+    # Each combination is one string, so that a language with separators can have them.
+    combined = {
+        (Action.SIGN, Action.START, Action.PRODUCE): _("签约开工投产"),
+        (Action.SIGN, Action.START): _("签约开工"),
+        (Action.SIGN, Action.PRODUCE): _("签约投产"),
+        (Action.START, Action.PRODUCE): _("开工投产"),
+    }
+    return combined.get(tuple(actions)) or "".join(str(a.label) for a in actions)
+
+
 def region_headline(region_name: str, totals: Totals) -> str:
     """“太原市85个项目集中签约开工投产，总投资247.98亿元；其中签约项目34个，…。”"""
     actions = _present(totals)
@@ -36,7 +48,7 @@ def region_headline(region_name: str, totals: Totals) -> str:
     head = _("%(region)s%(count)s个项目集中%(verbs)s，总投资%(amount)s亿元") % {
         "region": region_name,
         "count": totals.count,
-        "verbs": "".join(str(a.label) for a in actions),
+        "verbs": _verbs(actions),
         "amount": yi(totals.amount),
     }
     if len(actions) == 1:
