@@ -162,6 +162,8 @@ def test_board_and_exports(tour: Tour, cast: Any) -> None:
     # 小店区: 90 × 0.5 + 80 × 0.3 + 100 × 0.2 = 89; 迎泽区: 35 + 27 + 20 = 82 (rank 2 → 100)
     assert board.index("小店区") < board.index("迎泽区")
     assert "89.00" in board and "82.00" in board
+    # Each criterion's cell has two places like the total (90 shown as 90.00, not 90).
+    assert re.search(r'title="现场观摩评价[^"]*">90\.00</td>', board)
     xlsx = client.get(reverse("evaluation:export-xlsx", args=[round_.pk]))
     assert xlsx["Cache-Control"] == "private, no-store"
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)))
