@@ -314,10 +314,15 @@ def _lagging(
     return [lights[pk] for pk in ids]
 
 
+def start_target_applies(*, scope: StatsScope, filters: StatsFilter) -> bool:
+    """Whether the figures cover a whole region: a target counts every project of it."""
+    return scope.region is not None and filters.facet() == ("", [""])
+
+
 def start_target(*, scope: StatsScope, filters: StatsFilter) -> int | None:
     """The scope region's 开复工 target for the year, when the figures cover the whole region."""
-    if scope.region is None or filters.facet() != ("", [""]):
-        return None  # a target counts every project of the region, not one class of them
+    if not start_target_applies(scope=scope, filters=filters):
+        return None
     return (
         StartTarget.objects.filter(region=scope.region, year=filters.year)
         .values_list("projects", flat=True)

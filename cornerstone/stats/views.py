@@ -29,7 +29,13 @@ from cornerstone.projects.queries import filter_options
 from cornerstone.stats import presenters
 from cornerstone.stats.exports import dashboard_workbook_write, projects_workbook_write
 from cornerstone.stats.filters import StatsFilter, StatsFilterForm, stats_filter_parse
-from cornerstone.stats.queries import Dashboard, dashboard, metric_projects, stats_scope
+from cornerstone.stats.queries import (
+    Dashboard,
+    dashboard,
+    metric_projects,
+    start_target_applies,
+    stats_scope,
+)
 from cornerstone.stats.services import start_target_set
 
 PER_PAGE = 50
@@ -140,9 +146,10 @@ def _page(request: HttpRequest, page: str) -> HttpResponseBase:
     if board is not None:
         context.update(_dashboard_context(board, page, scope_root(request.user)))
         region = board.scope.region
-        context["target_form"] = page == "overview" and (
-            region is not None
-            and board.filters.facet() == ("", [""])
+        context["target_form"] = (
+            page == "overview"
+            and region is not None
+            and start_target_applies(scope=board.scope, filters=board.filters)
             and can_edit_region(request.user, region.code)
         )
     if request.htmx:

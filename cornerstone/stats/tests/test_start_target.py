@@ -103,6 +103,9 @@ def test_the_overview_form_sets_the_target_for_its_admins_only(client, geo, cast
     client.force_login(cast.taiyuan_admin)
     page = client.get("/stats/", {"year": 2024, "month": 6})
     assert b'data-testid="start-target-form"' in page.content
+    # One tier's figures are not the region's: no target to set there.
+    tiered = client.get("/stats/", {"year": 2024, "month": 6, "tier": Tier.PROVINCIAL})
+    assert b'data-testid="start-target-form"' not in tiered.content
     back = "/stats/?year=2024&month=6"
     answer = client.post(
         "/stats/start-target/",
